@@ -1,0 +1,1 @@
+export { which, checkTools, assertTools, type ToolCheck } from './tools';
