@@ -1,1 +1,48 @@
-export const x: number = 1;
+export {
+  uuidv7,
+  UUID_V7,
+  MessageIdSchema,
+  TenantSchema,
+  SourceSchema,
+  DEFAULT_TENANT,
+  envelopeSchema,
+  AnyEnvelopeSchema,
+  defineEvent,
+  createEnvelope,
+  subjectFor,
+  type Envelope,
+  type EventContract,
+  type EventData,
+  type EventEnvelope,
+  type StreamName,
+} from './common/envelope';
+export {
+  ERROR_CODES,
+  ErrorBodySchema,
+  defineRequest,
+  ActorSchema,
+  type ErrorCode,
+  type ErrorBody,
+  type RequestContract,
+  type RequestOf,
+  type ResponseOf,
+  type Actor,
+} from './common/request';
+export {
+  SERVICES,
+  BACKEND_SERVICES,
+  DEFAULT_OPS_PORTS,
+  STREAMS,
+  DEADLETTER_SUBJECT_PREFIX,
+  deadLetterSubject,
+  type ServiceName,
+  type BackendService,
+  type StreamDefinition,
+} from './common/topology';
+export { HealthRequests, HealthResponseSchema, type HealthResponse } from './platform/health.v1';
+export { DeadLetterV1, DeadLetterData } from './platform/dead-letter';
+export { AuditRecordedV1, AuditRecordData, AuditOutcomeSchema, auditSubject, type AuditRecord } from './audit/audit-recorded.v1';
+export { AuditQueryV1, AuditVerifyV1, AuditQueryRequest, AuditEntrySchema, type AuditEntry } from './audit/audit-requests.v1';
+export { ImageSubmittedV1, ImageSubmittedData, ImageSourceSchema, ImageReferenceSchema, PlatformSchema, type ImageSource } from './image/image-submitted.v1';
+export { SubmitImageV1, GetSubmissionV1, SubmissionSchema } from './ingest/submit-image.v1';
+export { ALL_EVENTS, ALL_REQUESTS } from './registry';

@@ -1,0 +1,51 @@
+import type { StreamName } from './envelope';
+
+/** Every process of the platform. The gateway, the host agent and the CLI included. */
+export const SERVICES = ['gateway', 'ingest', 'scanning', 'signing', 'correlation', 'audit', 'quarantine', 'agent'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Services that answer requests over NATS (the agent answers only its command subject). */
+export const BACKEND_SERVICES = ['ingest', 'scanning', 'signing', 'correlation', 'audit', 'quarantine'] as const;
+export type BackendService = (typeof BACKEND_SERVICES)[number];
+
+/** Default ops HTTP ports (/healthz, /readyz, /metrics); the gateway serves them on its API port. */
+export const DEFAULT_OPS_PORTS: Record<Exclude<ServiceName, 'gateway'>, number> = {
+  ingest: 9101,
+  scanning: 9102,
+  signing: 9103,
+  correlation: 9104,
+  audit: 9105,
+  quarantine: 9106,
+  agent: 9107,
+};
+
+export interface StreamDefinition {
+  name: StreamName;
+  subjects: string[];
+  /** Oldest message kept, in seconds. */
+  maxAgeSeconds: number;
+  /** Upper bound on stored bytes (-1: unbounded). */
+  maxBytes: number;
+  /** Window in which a repeated Nats-Msg-Id is dropped by the server. */
+  duplicateWindowSeconds: number;
+}
+
+const DAY = 86_400;
+const GiB = 1024 ** 3;
+
+/** JetStream streams. Subjects are disjoint: requests (`lazaret.<svc>.<verb>.v1`) never fall into one. */
+export const STREAMS: Record<StreamName, StreamDefinition> = {
+  IMAGES: { name: 'IMAGES', subjects: ['lazaret.image.>', 'lazaret.scan.>', 'lazaret.finding.>'], maxAgeSeconds: 30 * DAY, maxBytes: 5 * GiB, duplicateWindowSeconds: 120 },
+  RUNTIME: { name: 'RUNTIME', subjects: ['lazaret.runtime.>', 'lazaret.workload.>'], maxAgeSeconds: 7 * DAY, maxBytes: 20 * GiB, duplicateWindowSeconds: 120 },
+  AGENTS: { name: 'AGENTS', subjects: ['lazaret.agent.*.events', 'lazaret.agent.*.acks'], maxAgeSeconds: 2 * DAY, maxBytes: 10 * GiB, duplicateWindowSeconds: 120 },
+  ALERTS: { name: 'ALERTS', subjects: ['lazaret.alert.>'], maxAgeSeconds: 90 * DAY, maxBytes: 5 * GiB, duplicateWindowSeconds: 120 },
+  COMMANDS: { name: 'COMMANDS', subjects: ['lazaret.agent.*.commands'], maxAgeSeconds: 1 * DAY, maxBytes: 1 * GiB, duplicateWindowSeconds: 120 },
+  // Audit records are five tokens (lazaret.audit.<service>.<action>.v1); audit requests are four.
+  AUDIT: { name: 'AUDIT', subjects: ['lazaret.audit.*.*.v1'], maxAgeSeconds: 30 * DAY, maxBytes: 10 * GiB, duplicateWindowSeconds: 600 },
+  DEADLETTER: { name: 'DEADLETTER', subjects: ['lazaret.deadletter.>'], maxAgeSeconds: 30 * DAY, maxBytes: 2 * GiB, duplicateWindowSeconds: 120 },
+};
+
+export const DEADLETTER_SUBJECT_PREFIX = 'lazaret.deadletter';
+export function deadLetterSubject(stream: string): string {
+  return `${DEADLETTER_SUBJECT_PREFIX}.${stream}`;
+}

@@ -1,0 +1,19 @@
+import type { EventContract } from './common/envelope';
+import type { RequestContract } from './common/request';
+import { AuditRecordedV1 } from './audit/audit-recorded.v1';
+import { AuditQueryV1, AuditVerifyV1 } from './audit/audit-requests.v1';
+import { ImageSubmittedV1 } from './image/image-submitted.v1';
+import { GetSubmissionV1, SubmitImageV1 } from './ingest/submit-image.v1';
+import { DeadLetterV1 } from './platform/dead-letter';
+import { HealthRequests } from './platform/health.v1';
+
+/** Every event contract, for schema snapshots and docs. Add new contracts here explicitly. */
+export const ALL_EVENTS: readonly EventContract[] = [AuditRecordedV1, DeadLetterV1, ImageSubmittedV1];
+
+export const ALL_REQUESTS: readonly RequestContract[] = [
+  ...Object.values(HealthRequests),
+  AuditQueryV1,
+  AuditVerifyV1,
+  SubmitImageV1,
+  GetSubmissionV1,
+];
