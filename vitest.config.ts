@@ -39,6 +39,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          globalSetup: ['tests/setup/global-setup.ts'],
           include: ['libs/*/test/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts', 'tests/integration/**/*.test.ts'],
           // Integration suites share one NATS server and one Postgres; each isolates itself by
           // its own schema and stream names, but running the files one at a time keeps the
