@@ -20,3 +20,54 @@ export {
   rootFromInclusionProof,
   EMPTY_ROOT,
 } from './merkle.tree';
+export {
+  generateSigningKeyPair,
+  signingKeyPair,
+  importPublicKey,
+  importPrivateKey,
+  exportPublicKeyPem,
+  exportPrivateKeyPem,
+  publicKeyDer,
+  keyId,
+  keyAlgorithm,
+  sign,
+  verify,
+  ed25519PrivateKeyFromSeed,
+  ed25519PublicKeyFromRaw,
+  ed25519RawPublicKey,
+  type GeneratedKeyAlgorithm,
+  type SigningAlgorithm,
+  type SigningKeyPair,
+  type KeyInput,
+  type VerifyOptions,
+} from './signing.keys';
+export {
+  signNote,
+  openNote,
+  noteKeyId,
+  formatNoteVerifierKey,
+  parseNoteVerifierKey,
+  type NoteVerifier,
+  type OpenedNote,
+} from './signed-note.codec';
+export {
+  signCheckpoint,
+  verifyCheckpoint,
+  formatCheckpointText,
+  parseCheckpointText,
+  type Checkpoint,
+  type SignCheckpointOptions,
+  type VerifyCheckpointOptions,
+} from './checkpoint.codec';
+export {
+  encryptSecret,
+  decryptSecret,
+  rewrapSecret,
+  needsRewrap,
+  assertSecretEnvelope,
+  parseSecretEnvelope,
+  type KeyEncryptionKeyProvider,
+  type WrappedKey,
+  type SecretEnvelope,
+} from './envelope.cipher';
+export { LocalKekProvider, type LocalKekConfig } from './local-kek.provider';
