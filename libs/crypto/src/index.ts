@@ -71,3 +71,19 @@ export {
   type SecretEnvelope,
 } from './envelope.cipher';
 export { LocalKekProvider, type LocalKekConfig } from './local-kek.provider';
+export {
+  importCosignPrivateKey,
+  exportCosignPrivateKey,
+  exportCosignKeyPair,
+  SIGSTORE_PEM_TYPE,
+  COSIGN_PEM_TYPE,
+  SCRYPT_LIMITS,
+  type CosignPemType,
+  type CosignScryptN,
+  type CosignKeyExportOptions,
+  type CosignKeyPairPem,
+  type ImportedCosignKey,
+} from './cosign-key.codec';
+export { secretboxSeal, secretboxOpen } from './secretbox.cipher';
+export { xsalsa20Xor, hsalsa20 } from './xsalsa20.cipher';
+export { poly1305, poly1305Verify } from './poly1305.mac';
