@@ -1,0 +1,14 @@
+export { VersionError, type VersionErrorCode } from './errors';
+export { BaseComparator, type Ordering, type ParsedVersion, type VersionComparator } from './comparator';
+export { ComparatorRegistry, builtinComparators, compareVersions, defaultRegistry, ecosystemKey, getComparator } from './registry';
+export { isAffected, isAffectedByAny, type OsvEvent } from './range';
+export { DpkgComparator, type DpkgVersion } from './dpkg.comparator';
+export { ApkComparator, type ApkVersion } from './apk.comparator';
+export { RpmComparator, type RpmVersion } from './rpm.comparator';
+export { Pep440Comparator, type Pep440Version } from './pep440.comparator';
+export { MavenComparator, type MavenVersion } from './maven.comparator';
+export { CratesComparator, HexComparator, NpmComparator, SemverComparator, type SemverVersion } from './semver.comparator';
+export { GoComparator, type GoVersion } from './go.comparator';
+export { RubyGemsComparator, type GemVersion } from './rubygems.comparator';
+export { NuGetComparator, type NuGetVersion } from './nuget.comparator';
+export { ComposerComparator, normalizeComposerVersion, phpVersionCompare, type ComposerVersion } from './composer.comparator';
