@@ -15,6 +15,8 @@ export {
 export { metricsRegistry, startDefaultMetrics, requestsServed, requestDuration } from './telemetry/metrics';
 export { connectNats, natsServers, type NatsSettings } from './messaging/connection';
 export { carrierOf, newHeaders, headersToRecord } from './messaging/headers';
+export { AuditPublisher } from './messaging/audit';
+export { Outbox, CreateOutbox1700000000001 } from './messaging/outbox';
 export { EventBus, subjectMatches, type UnitOfWork, type ConsumerSpec, type HandlerContext, type RunningConsumer } from './messaging/event-bus';
 export { openDatabase, TypeOrmUnitOfWork, tracedTransaction, CreateProcessedMessages1700000000000, type DatabaseOptions, type Migration } from './db/database';
 export { serveRequest, toErrorBody, RpcReplySchema, type RpcReply } from './nest/rpc';

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner, type MixedList, type EntitySchema } from 'typeorm';
 import type { UnitOfWork } from '../messaging/event-bus';
 import { SpanKind, withSpan } from '../telemetry/telemetry';
+import { CreateOutbox1700000000001 } from '../messaging/outbox';
 
 export type Migration = new () => MigrationInterface;
 type EntityList = MixedList<string | (new (...args: never[]) => unknown) | EntitySchema>;
@@ -12,7 +13,7 @@ export interface DatabaseOptions {
   /** The service's own Postgres schema: it writes nowhere else. */
   schema: string;
   entities?: EntityList;
-  /** The service's migrations, in order. The platform's own (processed messages) run first. */
+  /** The service's migrations, in order. The platform's own (processed messages, outbox) run first. */
   migrations: Migration[];
   logger?: Logger;
   poolSize?: number;
@@ -34,7 +35,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     url: options.url,
     schema: options.schema,
     entities: options.entities ?? [],
-    migrations: [CreateProcessedMessages1700000000000, ...options.migrations],
+    migrations: [CreateProcessedMessages1700000000000, CreateOutbox1700000000001, ...options.migrations],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

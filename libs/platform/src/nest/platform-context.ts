@@ -9,6 +9,8 @@ import { openDatabase, type DatabaseOptions } from '../db/database';
 import { createLogger } from '../logging/logger';
 import { connectNats, natsServers } from '../messaging/connection';
 import { EventBus } from '../messaging/event-bus';
+import { AuditPublisher } from '../messaging/audit';
+import { Outbox } from '../messaging/outbox';
 import { startDefaultMetrics } from '../telemetry/metrics';
 import { startTelemetry } from '../telemetry/telemetry';
 
@@ -29,6 +31,9 @@ export interface PlatformContext<C extends BaseConfig = BaseConfig> {
   nc: NatsConnection;
   bus: EventBus;
   db?: DataSource;
+  /** Transactional outbox (services with a database). */
+  outbox?: Outbox;
+  audit: AuditPublisher;
   healthChecks: Array<() => Promise<HealthCheckResult>>;
   /** Closes consumers, NATS and Postgres, in that order. */
   close(): Promise<void>;
@@ -69,6 +74,14 @@ export async function createPlatform<S extends z.ZodObject = typeof BaseConfigSc
     db = await openDatabase({ ...options.database, schema: options.database.schema ?? options.service, url: config.DATABASE_URL, logger });
   }
 
+  let outbox: Outbox | undefined;
+  if (db) {
+    outbox = new Outbox(db, bus, options.service, logger);
+    outbox.startRelay();
+    void outbox.flush();
+  }
+  const audit = new AuditPublisher(bus, options.service, logger, outbox);
+
   const healthChecks: Array<() => Promise<HealthCheckResult>> = [
     async () => ({ name: 'nats', status: nc.isClosed() ? 'down' : 'up', detail: natsServers(config.NATS_URL).join(',') }),
   ];
@@ -95,10 +108,13 @@ export async function createPlatform<S extends z.ZodObject = typeof BaseConfigSc
     nc,
     bus,
     db,
+    outbox,
+    audit,
     healthChecks,
     async close() {
       if (closed) return;
       closed = true;
+      outbox?.stopRelay();
       await bus.close();
       if (db?.isInitialized) await db.destroy();
     },

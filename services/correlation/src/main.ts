@@ -1,0 +1,12 @@
+import { createPlatform, startService } from '@lazaret/platform';
+import { CorrelationModule } from './correlation.module';
+
+async function main(): Promise<void> {
+  const platform = await createPlatform({ service: 'correlation', streams: ['RUNTIME', 'ALERTS', 'AUDIT', 'DEADLETTER'], database: { migrations: [] } });
+  await startService(platform, { module: CorrelationModule, rpc: true });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`correlation failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

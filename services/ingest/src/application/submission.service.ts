@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { ImageSubmittedV1, type Actor, type ImageSource } from '@lazaret/contracts';
+import { DomainError, tracedTransaction, type AuditPublisher, type Outbox } from '@lazaret/platform';
+import type { DataSource } from 'typeorm';
+import type { Submission, SubmissionRepository } from '../adapters/submission.repository';
+
+/** Accepts images for scanning: records the submission and announces it, atomically. */
+export class SubmissionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly submissions: SubmissionRepository,
+    private readonly outbox: Outbox,
+    private readonly audit: AuditPublisher,
+  ) {}
+
+  async submit(request: { actor: Actor; source: ImageSource; platform: string }): Promise<Submission> {
+    const submissionId = randomUUID();
+    const submission = await tracedTransaction(this.db, 'ingest submit-image', async (tx) => {
+      const envelope = await this.outbox.enqueue(tx, ImageSubmittedV1, { submissionId, source: request.source, platform: request.platform, requestedBy: request.actor });
+      const s: Submission = {
+        submissionId,
+        tenant: envelope.tenant,
+        source: request.source,
+        platform: request.platform,
+        status: 'submitted',
+        requestedBy: request.actor,
+        submittedAt: envelope.occurredAt,
+        messageId: envelope.id,
+      };
+      await this.submissions.insert(tx, s);
+      await this.audit.enqueue(tx, {
+        action: 'image.submit',
+        actor: request.actor,
+        outcome: 'success',
+        resource: { type: 'submission', id: submissionId },
+        details: { source: request.source.kind === 'registry' ? request.source.reference : request.source.objectName, platform: request.platform },
+      });
+      return s;
+    });
+    await this.outbox.flush();
+    return submission;
+  }
+
+  async get(id: string): Promise<Submission> {
+    const found = await this.submissions.get(id);
+    if (!found) throw new DomainError('not-found', `no submission ${id}`);
+    return found;
+  }
+}
