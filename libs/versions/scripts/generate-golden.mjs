@@ -413,7 +413,7 @@ end)
   return lines(run('elixir', [join(work, 'cmp.exs')], pairsInput(pairs)).stdout);
 }
 
-function rustOracle(pairs) {
+function rustOracle(pairs, mode = 'ord') {
   const dir = join(work, 'rs');
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, '.cargo'), { recursive: true });
@@ -432,10 +432,16 @@ fn main() {
     for line in stdin.lock().lines() {
         let line = line.unwrap();
         let mut it = line.splitn(2, '\\t');
+        let precedence = std::env::args().nth(1).as_deref() == Some("precedence");
         let a = it.next().unwrap_or("");
         let b = it.next().unwrap_or("");
         match (semver::Version::parse(a), semver::Version::parse(b)) {
-            (Ok(x), Ok(y)) => println!("{}", match x.cmp(&y) {
+            (Ok(x), Ok(y)) => println!("{}", match if precedence {
+                // SemVer 2.0.0 precedence: build metadata does not take part.
+                (x.major, x.minor, x.patch, &x.pre).cmp(&(y.major, y.minor, y.patch, &y.pre))
+            } else {
+                x.cmp(&y)
+            } {
                 std::cmp::Ordering::Less => -1,
                 std::cmp::Ordering::Equal => 0,
                 std::cmp::Ordering::Greater => 1,
@@ -447,7 +453,7 @@ fn main() {
 `,
   );
   run('cargo', ['build', '--release', '-q'], undefined, { cwd: dir });
-  return lines(run(join(dir, 'target', 'release', 'semvercmp'), [], pairsInput(pairs)).stdout);
+  return lines(run(join(dir, 'target', 'release', 'semvercmp'), [mode], pairsInput(pairs)).stdout);
 }
 
 /** node-semver (npm's own implementation), strict (non-loose) mode. */
@@ -474,7 +480,28 @@ function toolVersion(cmd, args) {
   return `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim().length > 0)?.trim() ?? '?';
 }
 
+/**
+ * Alpine: apk-tools is not packaged for Debian, so the expectations are apk-tools' own test
+ * vectors (test/version.data at commit fd8f39f1d54c3b56d16a494898e5a753e2c71715, checked by
+ * apk-tools' test suite with `apk vertest`), each also used reversed (a < b means b > a).
+ */
+function alpineFromApkVectors() {
+  const ops = { '<': -1, '=': 0, '>': 1 };
+  const pairs = [];
+  const results = [];
+  for (const raw of readFileSync(join(here, 'apk-tools-version.data'), 'utf8').split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) continue;
+    const [a, op, b] = line.split(/\s+/);
+    if (!(op in ops)) throw new Error(`bad apk vector line: ${raw}`);
+    pairs.push([a, b], [b, a]);
+    results.push(String(ops[op]), String(-ops[op] || 0));
+  }
+  writeGolden('alpine', 'apk-tools test vectors (test/version.data @ fd8f39f1d54c3b56d16a494898e5a753e2c71715, verified upstream by `apk vertest`), each pair also reversed', pairs, results);
+}
+
 const JOBS = {
+  alpine: alpineFromApkVectors,
   debian: () => goldenSet('debian', `dpkg --compare-versions (${toolVersion('dpkg', ['--version'])})`, debianVersions(), 6000, 1, dpkgOracle),
   rpm: () => goldenSet('rpm', `rpm --eval '%{lua: rpm.ver(a) < rpm.ver(b)}' (${toolVersion('rpm', ['--version'])})`, CORPORA.rpm, 5000, 2, rpmOracle),
   pypi: () => {
@@ -507,7 +534,10 @@ const JOBS = {
     const crate = readdirSync('/usr/share/cargo/registry').find((n) => /^semver-1\./.test(n));
     goldenSet('crates.io', `Rust crate ${crate} (Debian librust-semver-dev) Version::parse + Ord, ${toolVersion('rustc', ['--version'])}`, [...CORPORA.semver, ...CORPORA.crates], 4000, 10, rustOracle);
   },
-  semver: () => goldenSet('semver', `node-semver ${nodeSemverVersion()} semver.compare (strict parse)`, CORPORA.semver, 4000, 11, nodeSemverOracle),
+  semver: () => {
+    const crate = readdirSync('/usr/share/cargo/registry').find((n) => /^semver-1\./.test(n));
+    goldenSet('semver', `Rust crate ${crate} Version::parse + SemVer precedence (major, minor, patch, pre), ${toolVersion('rustc', ['--version'])}`, CORPORA.semver, 4000, 11, (p) => rustOracle(p, 'precedence'));
+  },
 };
 
 const wanted = process.argv.slice(2);
