@@ -500,8 +500,22 @@ function alpineFromApkVectors() {
   writeGolden('alpine', 'apk-tools test vectors (test/version.data @ fd8f39f1d54c3b56d16a494898e5a753e2c71715, verified upstream by `apk vertest`), each pair also reversed', pairs, results);
 }
 
+/** NuGet: no NuGet tool installs here; expectations are NuGet's own test facts (see the file). */
+function nugetFromVectors() {
+  const pairs = [];
+  const results = [];
+  for (const raw of readFileSync(join(here, 'nuget-vectors.tsv'), 'utf8').split('\n')) {
+    if (!raw || raw.startsWith('#')) continue;
+    const [a, b, expected] = raw.split('\t');
+    pairs.push([a, b], [b, a]);
+    results.push(expected, expected === 'invalid' ? 'invalid' : String(-Number(expected) || 0));
+  }
+  writeGolden('nuget', 'NuGet.Client NuGet.Versioning tests and NuGet docs (scripts/nuget-vectors.tsv), each pair also reversed', pairs, results);
+}
+
 const JOBS = {
   alpine: alpineFromApkVectors,
+  nuget: nugetFromVectors,
   debian: () => goldenSet('debian', `dpkg --compare-versions (${toolVersion('dpkg', ['--version'])})`, debianVersions(), 6000, 1, dpkgOracle),
   rpm: () => goldenSet('rpm', `rpm --eval '%{lua: rpm.ver(a) < rpm.ver(b)}' (${toolVersion('rpm', ['--version'])})`, CORPORA.rpm, 5000, 2, rpmOracle),
   pypi: () => {
