@@ -98,7 +98,26 @@ export function parseSpdxExpression(expr: string): string | undefined {
   };
 
   if (!orExpr() || i !== tokens.length) return undefined;
-  return out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+  return stripOuterParens(out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')'));
+}
+
+/** `(MIT OR Apache-2.0)` → `MIT OR Apache-2.0`, only when the outer pair encloses everything. */
+function stripOuterParens(s: string): string {
+  while (s.startsWith('(') && s.endsWith(')')) {
+    let depth = 0;
+    let enclosesAll = true;
+    for (let k = 0; k < s.length - 1; k++) {
+      if (s[k] === '(') depth++;
+      else if (s[k] === ')') depth--;
+      if (depth === 0) {
+        enclosesAll = false;
+        break;
+      }
+    }
+    if (!enclosesAll) break;
+    s = s.slice(1, -1);
+  }
+  return s;
 }
 
 /** True for a single id or a compound expression that validates. */
@@ -264,7 +283,8 @@ function mapOne(text: string): string | undefined {
   if (/^https?:\/\//i.test(t)) return URLS.find(([re]) => re.test(t))?.[1];
   const expr = parseSpdxExpression(t);
   if (expr) return expr;
-  return NAMES[nameKey(t)];
+  const named = NAMES[nameKey(t)];
+  return named ? (parseSpdxExpression(named) ?? named) : undefined;
 }
 
 /** Maps one declared license text to an SPDX id or expression when it can; otherwise returns it trimmed. */
