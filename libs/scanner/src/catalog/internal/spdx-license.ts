@@ -283,6 +283,11 @@ function mapOne(text: string): string | undefined {
   if (/^https?:\/\//i.test(t)) return URLS.find(([re]) => re.test(t))?.[1];
   const expr = parseSpdxExpression(t);
   if (expr) return expr;
+  // "ZPL 2.1", "MPL 2.0": an SPDX id written with a space.
+  if (/^[A-Za-z0-9.+-]+ [0-9.]+$/.test(t)) {
+    const dashed = spdxLicenseId(t.replace(' ', '-'));
+    if (dashed) return dashed;
+  }
   const named = NAMES[nameKey(t)];
   return named ? (parseSpdxExpression(named) ?? named) : undefined;
 }
