@@ -87,3 +87,34 @@ export {
 export { secretboxSeal, secretboxOpen } from './secretbox.cipher';
 export { xsalsa20Xor, hsalsa20 } from './xsalsa20.cipher';
 export { poly1305, poly1305Verify } from './poly1305.mac';
+export {
+  pae,
+  signDsse,
+  verifyDsse,
+  keySigner,
+  assertDsseEnvelope,
+  parseDsseEnvelope,
+  type DsseEnvelope,
+  type DsseSignature,
+  type DsseSigner,
+  type DsseTrustedKey,
+  type DsseVerifyOptions,
+  type DsseVerification,
+} from './dsse.envelope';
+export {
+  makeStatement,
+  statementPayload,
+  parseStatement,
+  signStatement,
+  verifyStatement,
+  IN_TOTO_STATEMENT_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  type Statement,
+  type StatementSubject,
+} from './in-toto.statement';
+export {
+  buildSimpleSigningPayload,
+  parseSimpleSigningPayload,
+  COSIGN_SIGNATURE_TYPE,
+  type SimpleSigningPayload,
+} from './simple-signing.payload';
