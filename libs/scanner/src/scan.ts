@@ -124,13 +124,16 @@ async function runScan(
           progress({ phase: 'reading', layerIndex: layer.ref.index, layerDigest: layer.ref.digest, cached: false }, bytesTotal);
         }
       },
-      onEntry: () => {
-        if (++imageEntries > limits.maxEntriesPerImage) {
-          throw new ImageError('too-many-entries', `${image.reference}: more than ${limits.maxEntriesPerImage} entries over all layers`);
-        }
-      },
     };
   };
+  async function* counted<T>(entries: AsyncIterable<T>): AsyncGenerator<T> {
+    for await (const e of entries) {
+      if (++imageEntries > limits.maxEntriesPerImage) {
+        throw new ImageError('too-many-entries', `${image.reference}: more than ${limits.maxEntriesPerImage} entries over all layers`);
+      }
+      yield e;
+    }
+  }
 
   const analyses: LayerAnalysis[] = [];
   const layers: ImageLayer[] = [];
@@ -147,7 +150,7 @@ async function runScan(
       }
     } else {
       const before = bytesRead;
-      analysis = await analyzeLayer(src.readLayer(image, layer, context(layer)), layer.ref, registry, {
+      analysis = await analyzeLayer(counted(src.readLayer(image, layer, context(layer))), layer.ref, registry, {
         interpretWhiteouts,
         maxSymlinkHops: limits.maxSymlinkHops,
         signal: options.signal,
@@ -272,7 +275,7 @@ async function resolveLinks(
   for (const [index, byPath] of [...rereads].sort((a, b) => a[0] - b[0])) {
     const layer = image.layers[index];
     // Read to the end even when everything was found: the blob's digest is checked at its end.
-    for await (const entry of src.readLayer(image, layer, { ...context(layer), onEntry: () => undefined })) {
+    for await (const entry of src.readLayer(image, layer, context(layer))) {
       const wanted = byPath.get(entry.path);
       if (!wanted || entry.type !== 'file') continue;
       byPath.delete(entry.path);

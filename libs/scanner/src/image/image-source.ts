@@ -72,8 +72,6 @@ export interface LayerReadContext {
   budget: ByteBudget;
   /** Compressed (as stored) bytes read, for progress. */
   onBytes(n: number): void;
-  /** Called for each entry with the layer-local count; throws to stop (image-wide cap). */
-  onEntry(count: number): void;
 }
 
 /**
@@ -286,7 +284,6 @@ export async function* blobLayerEntries(raw: Readable, opts: BlobLayerOptions, c
       maxEntries: limits.maxEntriesPerLayer,
       maxPathLength: limits.maxPathLength,
       maxPaxHeaderBytes: limits.maxPaxHeaderBytes,
-      onEntry: (n) => ctx.onEntry(n),
     })) {
       const h = entry.header;
       const path = normaliseMemberName(h.name, limits.maxPathLength);

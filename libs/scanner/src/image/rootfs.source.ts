@@ -109,9 +109,7 @@ export class RootfsSource implements ImageSource {
   async *readLayer(_image: ResolvedImage, _layer: ResolvedLayer, ctx: LayerReadContext): AsyncGenerator<LayerEntry> {
     const walked = this.walked;
     if (!walked) throw new Error('RootfsSource.readLayer called before resolve');
-    let count = 0;
     for (const e of walked) {
-      ctx.onEntry(++count);
       const entry: LayerEntry = {
         path: e.path,
         type: e.type,
