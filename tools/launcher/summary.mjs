@@ -1,0 +1,25 @@
+/** The box printed once everything is ready. Pure: the tests read it back. */
+export function renderSummary({ apiBase, adminKey, adminKeySource, nats, postgres, skipped = [], notReady = [], cliHint }) {
+  const rows = [
+    'Lazaret is running.',
+    '',
+    `API        ${apiBase}/api/v1`,
+    `API docs   ${apiBase}/api/docs`,
+    `Admin key  ${adminKey}`,
+    adminKeySource === 'env' ? '           (from LAZARET_ADMIN_KEY)' : '           (new for this run; never written to disk)',
+    `CLI        ${cliHint}`,
+    '',
+    `NATS       ${nats}`,
+    `Postgres   ${postgres}`,
+  ];
+  if (skipped.length) rows.push('', `Not started (not built): ${skipped.join(', ')}`);
+  if (notReady.length) rows.push('', `Not ready yet: ${notReady.join(', ')}`);
+  rows.push('', 'Press Ctrl-C to stop.');
+  const width = Math.max(...rows.map((r) => r.length));
+  const line = '─'.repeat(width + 2);
+  return [`┌${line}┐`, ...rows.map((r) => `│ ${r.padEnd(width)} │`), `└${line}┘`].join('\n');
+}
+
+export function cliHint(apiBase, adminKey, defaultBase) {
+  return apiBase === defaultBase ? `npx lazaret status --api-key ${adminKey}` : `npx lazaret status --url ${apiBase} --api-key ${adminKey}`;
+}
