@@ -63,7 +63,7 @@ export async function encryptSecret(
     cipher.setAAD(Buffer.concat([DATA_AAD_PREFIX, aadBytes]));
     const ciphertext = Buffer.concat([cipher.update(data), cipher.final()]);
     const tag = cipher.getAuthTag();
-    const wrapped = await provider.wrap(Buffer.from(dataKey), aadBytes);
+    const wrapped = await wrapCopy(provider, dataKey, aadBytes);
     return {
       v: 1,
       alg: 'AES-256-GCM',
@@ -110,7 +110,7 @@ export async function rewrapSecret(envelope: unknown, provider: KeyEncryptionKey
   (await decryptSecret(envelope, provider, aadBytes)).fill(0);
   const dataKey = await unwrapDataKey(envelope, provider, aadBytes);
   try {
-    const wrapped = await provider.wrap(Buffer.from(dataKey), aadBytes);
+    const wrapped = await wrapCopy(provider, dataKey, aadBytes);
     return { ...envelope, kekId: wrapped.kekId, wrappedKey: wrapped.wrappedKey };
   } finally {
     dataKey.fill(0);
@@ -151,6 +151,20 @@ export function parseSecretEnvelope(json: string): SecretEnvelope {
   }
   assertSecretEnvelope(value);
   return value;
+}
+
+/** Hands the provider its own copy of the data key and wipes that copy afterwards. */
+async function wrapCopy(provider: KeyEncryptionKeyProvider, dataKey: Buffer, aad: Buffer): Promise<WrappedKey> {
+  const copy = Buffer.from(dataKey);
+  try {
+    const wrapped = await provider.wrap(copy, aad);
+    if (typeof wrapped?.kekId !== 'string' || typeof wrapped.wrappedKey !== 'string' || wrapped.kekId === '' || wrapped.wrappedKey === '') {
+      throw new CryptoError('invalid-argument', 'the KEK provider returned a malformed wrapped key');
+    }
+    return wrapped;
+  } finally {
+    copy.fill(0);
+  }
 }
 
 async function unwrapDataKey(envelope: SecretEnvelope, provider: KeyEncryptionKeyProvider, aad: Buffer): Promise<Buffer> {
