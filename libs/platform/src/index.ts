@@ -22,5 +22,5 @@ export { openDatabase, TypeOrmUnitOfWork, tracedTransaction, CreateProcessedMess
 export { serveRequest, toErrorBody, RpcReplySchema, type RpcReply } from './nest/rpc';
 export { ServiceClient, type ServiceClientOptions } from './nest/service-client';
 export { createPlatform, runHealthChecks, defaultOpsPort, VERSION, type PlatformContext, type PlatformOptions, type HealthCheckResult } from './nest/platform-context';
-export { PlatformModule, OpsController, PLATFORM, EVENT_BUS, DATA_SOURCE, LOGGER } from './nest/platform.module';
+export { PlatformModule, OpsController, PLATFORM, EVENT_BUS, DATA_SOURCE, LOGGER, OPS_ROUTE } from './nest/platform.module';
 export { startService, PinoNestLogger, type StartOptions } from './nest/bootstrap';

@@ -9,6 +9,8 @@ export const SubmissionSchema = z.strictObject({
   platform: PlatformSchema,
   submittedAt: z.string(),
   messageId: z.string(),
+  tenant: z.string(),
+  requestedBy: ActorSchema,
 });
 
 export const SubmitImageV1 = defineRequest({

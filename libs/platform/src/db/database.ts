@@ -40,7 +40,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: options.poolSize ?? 10, application_name: `lazaret-${options.schema}` },
+    // Raw SQL (migrations, repositories) resolves unqualified names in the service's own schema.
+    extra: { max: options.poolSize ?? 10, application_name: `lazaret-${options.schema}`, options: `-c search_path=${options.schema}` },
   });
   await dataSource.initialize();
   try {

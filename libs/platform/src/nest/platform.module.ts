@@ -1,5 +1,5 @@
 import { HealthRequests, type BackendService } from '@lazaret/contracts';
-import { Controller, Get, Header, Inject, Module, Res, type DynamicModule, type Type } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Module, Res, SetMetadata, type DynamicModule, type Type } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type NatsContext } from '@nestjs/microservices';
 import { metricsRegistry } from '../telemetry/metrics';
 import { runHealthChecks, type PlatformContext } from './platform-context';
@@ -9,6 +9,9 @@ export const PLATFORM = Symbol('lazaret.platform');
 export const EVENT_BUS = Symbol('lazaret.event-bus');
 export const DATA_SOURCE = Symbol('lazaret.data-source');
 export const LOGGER = Symbol('lazaret.logger');
+/** Marks the unauthenticated operational endpoints, so an HTTP guard can tell them apart. */
+export const OPS_ROUTE = 'lazaret:ops-route';
+const OpsRoute = () => SetMetadata(OPS_ROUTE, true);
 
 interface Reply {
   status(code: number): Reply;
@@ -22,17 +25,20 @@ export class OpsController {
   constructor(@Inject(PLATFORM) private readonly platform: PlatformContext) {}
 
   @Get('healthz')
+  @OpsRoute()
   live() {
     return { status: 'ok', service: this.platform.service, instance: this.platform.instance };
   }
 
   @Get('readyz')
+  @OpsRoute()
   async ready(@Res() reply: Reply) {
     const health = await runHealthChecks(this.platform);
     reply.status(health.status === 'ok' ? 200 : 503).send({ service: this.platform.service, ...health });
   }
 
   @Get('metrics')
+  @OpsRoute()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics() {
     return metricsRegistry.metrics();
