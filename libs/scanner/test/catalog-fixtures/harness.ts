@@ -30,3 +30,33 @@ export function nameVersions(r: CatalogResult): string[] {
 export function noteCodes(r: CatalogResult): string[] {
   return (r.notes ?? []).map((n) => n.code).sort();
 }
+
+/**
+ * Feeds every regular file under `root` to the catalogers that want it, the way an image reader
+ * would (path inside the "image" = path relative to root). Symlinks are not followed.
+ */
+export async function catalogTree(root: string, catalogers: Cataloger[], prefix = ''): Promise<CatalogResult & { notes: NonNullable<CatalogResult['notes']> }> {
+  const { lstatSync, readdirSync } = await import('node:fs');
+  const out: CatalogResult & { notes: NonNullable<CatalogResult['notes']> } = { packages: [], notes: [] };
+  const walk = async (dir: string): Promise<void> => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      const st = lstatSync(full);
+      if (st.isDirectory()) {
+        await walk(full);
+        continue;
+      }
+      if (!st.isFile()) continue;
+      const info: FileInfo = { path: prefix + full.slice(root.length), type: 'file', size: st.size, mode: st.mode & 0o7777 };
+      for (const c of catalogers) {
+        if (!c.required(info) || st.size > c.maxFileSize) continue;
+        const r = await c.analyze({ info, content: readFileSync(full), layer: LAYER });
+        out.packages.push(...r.packages);
+        out.notes.push(...(r.notes ?? []));
+        if (r.os) out.os = r.os;
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}

@@ -47,7 +47,10 @@ export class GoBinaryCataloger implements Cataloger {
     const packages: Package[] = [];
     const common: Record<string, string> = { goVersion: build.goVersion };
     const moduleOf = (m: GoModule, main: boolean): Package | undefined => {
-      const effective = m.replace && m.replace.version ? m.replace : m;
+      // A replacement by a local directory (`=> ../lib (devel)`) compiled in the original module's
+      // code as far as anyone downstream can tell; a module replacement compiled in the replacement.
+      const localReplace = !!m.replace && (!m.replace.version || m.replace.version === '(devel)' || /^(\.{1,2}\/|\/)/.test(m.replace.path));
+      const effective = m.replace && !localReplace ? m.replace : m;
       if (!MODULE_PATH_RE.test(effective.path) || (effective.version && !VERSION_RE.test(effective.version))) return undefined;
       const { namespace, name } = splitModulePath(effective.path);
       const metadata: Record<string, string | boolean> = { ...common };
