@@ -67,7 +67,9 @@ export class Launcher {
   #finish;
   finished = new Promise((resolve) => (this.#finish = resolve));
 
-  constructor({ options, env, output, paths }) {
+  /** deps.findNatsServer(env): path of nats-server or undefined (replaceable in tests). */
+  constructor({ options, env, output, paths, deps = {} }) {
+    this.findNatsServer = deps.findNatsServer ?? ((env) => env.LAZARET_NATS_SERVER || findExecutable('nats-server', env.PATH ?? ''));
     this.options = options;
     this.env = env;
     this.output = output;
@@ -253,7 +255,7 @@ export class Launcher {
       output.info(`NATS: ${description}`);
       return { url: choice.url, description, credentials: () => creds };
     }
-    const binary = env.LAZARET_NATS_SERVER || findExecutable('nats-server', env.PATH ?? '');
+    const binary = this.findNatsServer(env);
     if (!binary) throw new LauncherError('nats-missing', NATS_INSTALL_HINT);
     const handle = await startOwnNats({ binary, dataDir: paths.dataDir, root: paths.root, output, auth, track: (h) => (this.nats = h) });
     const mode = handle.mode === 'auth' ? 'least-privilege accounts from infra/nats' : 'open, loopback only';

@@ -213,9 +213,12 @@ export async function startEmbeddedPostgres({ dir, output, track = () => {} }) {
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
   const tail = new LineTail(30);
+  // Until it accepts connections, its errors are our own probes ("the database system is
+  // starting up"); a real start-up failure is reported from the tail instead.
+  let started = false;
   const onLine = (line) => {
     tail.push(line);
-    if (/\b(ERROR|FATAL|PANIC):/.test(line)) output.child('postgres', line);
+    if (started && /\b(ERROR|FATAL|PANIC):/.test(line)) output.child('postgres', line);
   };
   forEachLine(proc.stdout, onLine);
   forEachLine(proc.stderr, onLine);
@@ -274,6 +277,7 @@ export async function startEmbeddedPostgres({ dir, output, track = () => {} }) {
     }
     await sleep(100);
   }
+  started = true;
   await ensureDatabase(url);
   return handle;
 }
