@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * hash of the script: `${LAZARET_FIXTURE_CACHE:-~/.cache/lazaret-fixtures}/<name>/<hash>/`.
  * The script gets the output directory as $OUT and must create it completely.
  */
-export function cachedFixture(name: string, script: string, timeoutMs = 600_000): string {
+export function cachedFixture(name: string, script: string, env: Record<string, string> = {}, timeoutMs = 600_000): string {
   const root = process.env.LAZARET_FIXTURE_CACHE ?? join(homedir(), '.cache', 'lazaret-fixtures');
   const scriptPath = join(__dirname, script);
   const hash = createHash('sha256').update(readFileSync(scriptPath)).digest('hex').slice(0, 16);
@@ -19,7 +19,7 @@ export function cachedFixture(name: string, script: string, timeoutMs = 600_000)
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   try {
-    execFileSync('bash', ['-euo', 'pipefail', scriptPath], { env: { ...process.env, OUT: out }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    execFileSync('bash', ['-euo', 'pipefail', scriptPath], { env: { ...process.env, ...env, OUT: out }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
   } catch (err) {
     const e = err as { stderr?: Buffer; stdout?: Buffer };
     throw new Error(`fixture script ${script} failed:\n${e.stdout?.toString().slice(-2000) ?? ''}\n${e.stderr?.toString().slice(-4000) ?? ''}`, { cause: err });
