@@ -353,7 +353,13 @@ const server = createServer((req, res) => {
   res.end(JSON.stringify({ service: name, status: 'ok' }));
 });
 server.listen(port, '127.0.0.1', () => log(name + ' started', { port }));
-const stop = (signal) => { log(name + ' stopping', { signal }); server.close(); process.exit(0); };
+const stop = (signal) => {
+  log(name + ' stopping', { signal });
+  // 'stubborn' ignores polite requests: only SIGKILL ends it.
+  if (mode === 'stubborn') return;
+  server.close();
+  process.exit(0);
+};
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
 `;
@@ -407,13 +413,13 @@ interface Run {
 const runs: Run[] = [];
 const fixtures: Fixture[] = [];
 
-function launch(fx: Fixture, args: string[], env: Record<string, string | undefined>): Run {
+function launch(fx: Fixture, args: string[], env: Record<string, string | undefined>, options: { ownGroup?: boolean } = {}): Run {
   fixtures.push(fx);
   const fullEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, HOME: fx.root, LAZARET_DATA_DIR: fx.data, LAZARET_SERVICES_DIR: fx.services, LAZARET_TEST_STATE_DIR: fx.state, ...env })) {
     if (v !== undefined) fullEnv[k] = v;
   }
-  const proc = spawn(process.execPath, [START, ...args], { cwd: fx.root, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [START, ...args], { cwd: fx.root, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownGroup ?? false });
   let text = '';
   proc.stdout!.on('data', (d: Buffer) => (text += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
@@ -502,6 +508,39 @@ describe('launcher process', () => {
     }
   });
 
+  it('handles a Ctrl-C typed in the terminal (SIGINT to the whole process group) without restarting anything', async () => {
+    const names = ['ingest', 'scanning', 'gateway'];
+    const fx = fakeServices(names);
+    // Its own process group, like a shell job: the signal below reaches the launcher and its children at once.
+    const run = launch(fx, ['--no-build', '--port', String(await freePort())], await opsPortEnv(names), { ownGroup: true });
+    await run.waitFor(KEY_IN_OUTPUT);
+    process.kill(-run.proc.pid!, 'SIGINT');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.text()).not.toContain('restarting');
+    for (const name of names) expect(run.text()).toContain(`"msg":"${name} stopping"`);
+    for (const { name, pid } of recordedPids(fx)) {
+      await eventually(() => (alive(pid) ? undefined : true), { timeoutMs: 3_000, what: `${name} pid ${pid} to be gone` });
+    }
+  });
+
+  it('kills at once on a second Ctrl-C when a service ignores SIGTERM', async () => {
+    const names = ['ingest', 'gateway'];
+    const fx = fakeServices(names);
+    const run = launch(fx, ['--no-build', '--port', String(await freePort())], { ...(await opsPortEnv(names)), LAZARET_TEST_MODE_INGEST: 'stubborn' });
+    await run.waitFor(KEY_IN_OUTPUT);
+    run.proc.kill('SIGINT');
+    await run.waitFor(/"msg":"ingest stopping","signal":"SIGTERM"/);
+    const ingest = recordedPids(fx).find((p) => p.name === 'ingest')!;
+    expect(alive(ingest.pid)).toBe(true);
+    const t0 = Date.now();
+    run.proc.kill('SIGINT');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    // Far sooner than the 10 s grace of a polite stop.
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(run.text()).toContain('SIGINT received again: killing everything now');
+    await eventually(() => (alive(ingest.pid) ? undefined : true), { timeoutMs: 3_000, what: 'the stubborn ingest to be killed' });
+  });
+
   /** A stand-in for npx on PATH: prints what it was asked to run and exits with `code`. */
   function fakeNpx(fx: Fixture, code: number): string {
     const bin = join(fx.root, 'bin');
@@ -587,6 +626,34 @@ describe('launcher process', () => {
     },
     90_000,
   );
+
+  it.skipIf(tools.skip)('with --nats-auth, gives each service its own NATS identity from infra/nats (or falls back to an open server)', async () => {
+    const names = ['ingest', 'gateway'];
+    const fx = fakeServices(names);
+    const run = launch(fx, ['--no-build', '--nats-auth', '--port', String(await freePort())], { ...(await opsPortEnv(names)), NATS_URL: undefined, LAZARET_FORCE_OWN_NATS: '1' });
+    await run.waitFor(KEY_IN_OUTPUT);
+    const ingest = childEnv(fx, 'ingest');
+    const gateway = childEnv(fx, 'gateway');
+    if (existsSync(join(REPO, 'infra', 'nats', 'nats.conf'))) {
+      expect(run.text()).toContain('least-privilege accounts from infra/nats');
+      expect(ingest).toMatchObject({ NATS_USER: 'ingest', NATS_INBOX_PREFIX: '_INBOX.ingest' });
+      expect(gateway).toMatchObject({ NATS_USER: 'gateway', NATS_INBOX_PREFIX: '_INBOX.gateway' });
+      expect(ingest.NATS_PASSWORD).toMatch(/^n[0-9a-f]{48}$/);
+      expect(ingest.NATS_PASSWORD).not.toBe(gateway.NATS_PASSWORD);
+      // No service sees another identity's password.
+      expect(Object.keys(ingest).filter((k) => k.startsWith('LAZARET_NATS_PASSWORD'))).toEqual([]);
+      const nc = await connect({ servers: ingest.NATS_URL, user: 'ingest', pass: ingest.NATS_PASSWORD, inboxPrefix: '_INBOX.ingest' });
+      await nc.flush();
+      await nc.close();
+      await expect(connect({ servers: ingest.NATS_URL, user: 'ingest', pass: gateway.NATS_PASSWORD })).rejects.toThrow(/auth/i);
+      await expect(connect({ servers: ingest.NATS_URL })).rejects.toThrow(/auth/i);
+    } else {
+      expect(run.text()).toContain('starting an open local nats-server instead');
+      expect(ingest.NATS_USER).toBeUndefined();
+    }
+    run.proc.kill('SIGINT');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+  });
 });
 
 beforeAll(() => {

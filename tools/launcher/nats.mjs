@@ -9,6 +9,14 @@ import { preferredOrFreePort, tcpAnswers } from './ports.mjs';
 import { leftoverPid, waitGone } from './process-util.mjs';
 import { randomPassword } from './secrets.mjs';
 
+/**
+ * nats-server parses a `$VARIABLE` value as a config token: one that starts with a digit may
+ * become a number ("12e4..." even fails to parse). A leading letter keeps it a string.
+ */
+export function natsPassword() {
+  return `n${randomPassword()}`;
+}
+
 export const LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 export const NATS_INSTALL_HINT =
   'nats-server not found: install it (Debian/Ubuntu: sudo apt-get install nats-server; or https://github.com/nats-io/nats-server/releases) or set NATS_URL';
@@ -93,7 +101,7 @@ export async function startOwnNats({ binary, dataDir, root, output, auth = false
     if (!existsSync(infraConf) || !existsSync(accounts)) {
       output.warn(`--nats-auth: ${infraConf} or accounts.conf is missing; starting an open local nats-server instead`);
     } else {
-      const passwords = Object.fromEntries(passwordVariables(readFileSync(accounts, 'utf8')).map((v) => [v, randomPassword()]));
+      const passwords = Object.fromEntries(passwordVariables(readFileSync(accounts, 'utf8')).map((v) => [v, natsPassword()]));
       try {
         const handle = await launch({
           binary,
@@ -147,8 +155,10 @@ async function launch({ binary, args, env, port, output, track }) {
   const onLine = (line) => {
     tail.push(line);
     if (line.includes('Server is ready')) ready = true;
-    // Only problems are worth the user's attention; the start-up banner is not.
-    if (/\[(ERR|WRN|FTL)\]/.test(line)) output.child('nats', line);
+    // Only problems are worth the user's attention; the start-up banner is not. The plaintext
+    // password warning is expected with --nats-auth: the passwords are random, live only for
+    // this run and are never written to disk.
+    if (/\[(ERR|WRN|FTL)\]/.test(line) && !line.includes('Plaintext passwords detected')) output.child('nats', line);
   };
   forEachLine(proc.stdout, onLine);
   forEachLine(proc.stderr, onLine);
