@@ -35,6 +35,28 @@ describe.skipIf(tools.skip)('OS catalogers against real package databases', () =
     expect(r.notes).toBeUndefined();
   });
 
+  it('dpkg: distroless status.d files, as dpkg-deb reads the control data of the same packages', async () => {
+    const { readdirSync } = await import('node:fs');
+    const debs = readdirSync(join(deb, 'debs')).filter((f) => f.endsWith('.deb'));
+    const truth = debs
+      .map((f) => {
+        const fields = run('dpkg-deb', ['-f', join(deb, 'debs', f), 'Package', 'Version', 'Architecture', 'Source']);
+        const get = (k: string): string | undefined => new RegExp(`^${k}: (.*)$`, 'm').exec(fields)?.[1];
+        const source = get('Source');
+        const m = source ? /^(\S+)(?: \((.+)\))?$/.exec(source) : null;
+        return [get('Package'), get('Architecture'), get('Version'), m?.[1] ?? get('Package'), m?.[2] ?? get('Version')].join('|');
+      })
+      .sort();
+    const c = new DpkgCataloger();
+    const ours: string[] = [];
+    for (const name of readdirSync(join(deb, 'status.d'))) {
+      const r = await runCataloger(c, `/var/lib/dpkg/status.d/${name}`, readFileSync(join(deb, 'status.d', name)));
+      ours.push(...r.packages.map((p) => [p.name, p.arch, p.version, p.sourceName, p.sourceVersion].join('|')));
+    }
+    expect(truth.length).toBe(11);
+    expect(ours.sort()).toEqual(truth);
+  });
+
   it('os-release: the fields the shell sees', async () => {
     const file = join(deb, 'os-release');
     const [id, versionId, codename] = run('sh', ['-c', '. "$1"; printf "%s|%s|%s" "$ID" "$VERSION_ID" "$VERSION_CODENAME"', 'sh', file]).split('|');

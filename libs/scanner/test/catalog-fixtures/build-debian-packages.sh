@@ -12,3 +12,6 @@ for deb in *.deb; do dpkg-deb -x "$deb" "$OUT/root"; done
 mkdir -p "$OUT/dpkg"
 cp /var/lib/dpkg/status "$OUT/dpkg/status"
 cp /etc/os-release "$OUT/os-release"
+# distroless-style /var/lib/dpkg/status.d/<package>: the control paragraph of each package.
+mkdir -p "$OUT/status.d"
+for deb in "$OUT"/debs/*.deb; do dpkg-deb -f "$deb" > "$OUT/status.d/$(dpkg-deb -f "$deb" Package)"; done
