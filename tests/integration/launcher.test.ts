@@ -466,7 +466,7 @@ describe('launcher process', () => {
     const out = run.text();
     expect(out).toContain(`API        http://127.0.0.1:${gatewayPort}/api/v1`);
     expect(out).toContain(`API docs   http://127.0.0.1:${gatewayPort}/api/docs`);
-    expect(out).toContain(`--api-key ${key}`);
+    expect(out).toContain(`CLI        npx lazaret status --url http://127.0.0.1:${gatewayPort}/api/v1 --api-key ${key}`);
     expect(out).toMatch(/warning: quarantine: .*does not exist \(not built yet\?\); skipping it/);
     expect(out).toContain('Not started (not built): quarantine');
     // The crash, logged and followed by a restart after 1 s.

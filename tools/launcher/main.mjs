@@ -334,6 +334,9 @@ export async function main(argv, env = process.env) {
     }
   };
   for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(name, () => onSignal(name));
+  // A reader that went away (`npm start | head`) must not crash the launcher and orphan the
+  // services: output is lost, supervision goes on until a signal stops it.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   // Whatever way the launcher ends (even an internal error), no child outlives it by design.
   process.on('exit', () => launcher.killNow());
   process.on('uncaughtException', (err) => {

@@ -20,6 +20,7 @@ export function renderSummary({ apiBase, adminKey, adminKeySource, nats, postgre
   return [`┌${line}┐`, ...rows.map((r) => `│ ${r.padEnd(width)} │`), `└${line}┘`].join('\n');
 }
 
+/** The CLI's --url is the API base (default http://127.0.0.1:8080/api/v1): only given when it differs. */
 export function cliHint(apiBase, adminKey, defaultBase) {
-  return apiBase === defaultBase ? `npx lazaret status --api-key ${adminKey}` : `npx lazaret status --url ${apiBase} --api-key ${adminKey}`;
+  return apiBase === defaultBase ? `npx lazaret status --api-key ${adminKey}` : `npx lazaret status --url ${apiBase}/api/v1 --api-key ${adminKey}`;
 }
