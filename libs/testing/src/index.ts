@@ -11,3 +11,6 @@ export {
   type Infrastructure,
   type TestDatabase,
 } from './infrastructure';
+export { freePort, startNatsServer, type NatsServerHandle } from './nats-server';
+export { startPlatform, newAdminKey, PLATFORM_SERVICES, type RunningPlatform, type PlatformService } from './platform-harness';
+export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';

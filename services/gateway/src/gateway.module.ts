@@ -39,7 +39,7 @@ export class GatewayModule {
       controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: ServiceClient, useValue: client },
-        { provide: PrincipalService, useValue: new PrincipalService(db, repo, platform.audit) },
+        { provide: PrincipalService, useValue: new PrincipalService(platform.outbox!, repo, platform.audit) },
         { provide: PlatformStatusService, useFactory: (p: PlatformContext) => new PlatformStatusService(p, client), inject: [PLATFORM] },
         { provide: ImagesService, useValue: new ImagesService(client) },
         { provide: AuditTrailService, useValue: new AuditTrailService(client, platform.audit) },

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   await client.connect();
   if (platform.config.LAZARET_ADMIN_KEY) {
     // Before listening, so the key works from the first request.
-    await new PrincipalService(platform.db!, new PrincipalRepository(platform.db!), platform.audit).ensureBootstrapAdmin(platform.config.LAZARET_ADMIN_KEY);
+    await new PrincipalService(platform.outbox!, new PrincipalRepository(platform.db!), platform.audit).ensureBootstrapAdmin(platform.config.LAZARET_ADMIN_KEY);
     platform.logger.info('bootstrap admin key installed (the key itself is never logged)');
   }
   DocsController.setDocument(buildOpenApi(GATEWAY_CONTROLLERS, VERSION));

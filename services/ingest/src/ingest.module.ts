@@ -9,7 +9,7 @@ import { SubmissionRequestsHandler } from './handlers/submission-requests.handle
   providers: [
     {
       provide: SubmissionService,
-      useFactory: (p: PlatformContext) => new SubmissionService(p.db!, new SubmissionRepository(p.db!), p.outbox!, p.audit),
+      useFactory: (p: PlatformContext) => new SubmissionService(new SubmissionRepository(p.db!), p.outbox!, p.audit),
       inject: [PLATFORM],
     },
   ],

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { Client } from 'pg';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner, type MixedList, type EntitySchema } from 'typeorm';
 import type { UnitOfWork } from '../messaging/event-bus';
-import { SpanKind, withSpan } from '../telemetry/telemetry';
 import { CreateOutbox1700000000001 } from '../messaging/outbox';
 
 export type Migration = new () => MigrationInterface;
@@ -107,11 +106,4 @@ export class TypeOrmUnitOfWork implements UnitOfWork<EntityManager> {
     );
     return new Set(rows.map((r) => r.message_id));
   }
-}
-
-/** Runs a transaction as a traced Postgres span (for request handlers, outside consumers). */
-export function tracedTransaction<T>(dataSource: DataSource, name: string, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return withSpan(`pg ${name}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': String(dataSource.options.database ?? '') } }, () =>
-    dataSource.transaction(fn),
-  );
 }

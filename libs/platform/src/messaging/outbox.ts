@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { z } from 'zod';
 import { DomainError, zodIssues } from '../errors';
-import { extractTraceContext, injectTraceHeaders } from '../telemetry/telemetry';
+import { extractTraceContext, injectTraceHeaders, SpanKind, withSpan } from '../telemetry/telemetry';
 import { subjectMatches, type EventBus } from './event-bus';
 
 /**
@@ -41,6 +41,16 @@ export class Outbox {
     injectTraceHeaders({ get: (k) => trace[k] ?? '', set: (k, v) => (trace[k] = v) });
     await tx.query('INSERT INTO outbox (id, subject, envelope, trace) VALUES ($1, $2, $3, $4)', [envelope.id, subject, JSON.stringify(checked.data), JSON.stringify(trace)]);
     return checked.data as Envelope;
+  }
+
+  /**
+   * Runs `fn` in a traced transaction, then publishes what it enqueued. The way request handlers
+   * change state: the events are never lost, and never announced for a rolled-back change.
+   */
+  async transaction<T>(name: string, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const result = await withSpan(`pg ${name}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } }, () => this.db.transaction(fn));
+    await this.flush();
+    return result;
   }
 
   /** Publishes everything pending (call after commit). Never throws: the relay retries. */

@@ -3,6 +3,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { EMPTY_HEAD, type ChainHead, type ChainedContent } from '../domain/audit-chain';
 
 interface Row {
+  service?: string;
+  action?: string;
+  actor_type?: string;
+  actor_id?: string;
+  outcome?: string;
+  resource_type?: string | null;
+  resource_id?: string | null;
   seq: string;
   id: string;
   tenant: string;
@@ -76,18 +83,29 @@ export class AuditRecordRepository {
   }
 
   /** Entries in chain order, a page at a time (keyset paging, bounded memory). */
-  async *walk(pageSize = 1000): AsyncGenerator<ChainedContent & { prevHash: string; hash: string }> {
+  async *walk(pageSize = 1000): AsyncGenerator<ChainedContent & { prevHash: string; hash: string; indexedColumnsMatch: boolean }> {
     let after = 0;
     for (;;) {
-      const rows: Row[] = await this.db.query(
-        'SELECT seq, id, tenant, occurred_at, recorded_at, source, record, prev_hash, hash FROM records WHERE seq > $1 ORDER BY seq LIMIT $2',
-        [after, pageSize],
-      );
-      for (const row of rows) yield toChained(row);
+      const rows: Row[] = await this.db.query('SELECT * FROM records WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
+      for (const row of rows) yield { ...toChained(row), indexedColumnsMatch: indexedColumnsMatch(row) };
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1]!.seq);
     }
   }
+}
+
+/** The filter columns copy parts of the hashed record; an edit to a copy must count as tampering too. */
+function indexedColumnsMatch(row: Row): boolean {
+  const r = row.record;
+  return (
+    row.service === r.service &&
+    row.action === r.action &&
+    row.actor_type === r.actor.type &&
+    row.actor_id === r.actor.id &&
+    row.outcome === r.outcome &&
+    (row.resource_type ?? undefined) === r.resource?.type &&
+    (row.resource_id ?? undefined) === r.resource?.id
+  );
 }
 
 function toChained(row: Row): ChainedContent & { prevHash: string; hash: string } {

@@ -38,8 +38,13 @@ export class AuditLogService {
 
   async verify(): Promise<VerifyResult> {
     const verifier = new ChainVerifier();
-    for await (const entry of this.records.walk()) {
+    for await (const { indexedColumnsMatch, ...entry } of this.records.walk()) {
       if (!verifier.check(entry)) break;
+      if (!indexedColumnsMatch) {
+        verifier.count--;
+        verifier.broken = { seq: entry.seq, id: entry.id, reason: 'hash-mismatch' };
+        break;
+      }
     }
     return { ok: verifier.broken === null, count: verifier.count, headHash: verifier.head, firstBroken: verifier.broken };
   }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, tracedTransaction, type AuditPublisher } from '@lazaret/platform';
-import type { DataSource } from 'typeorm';
+import { DomainError, type AuditPublisher, type Outbox } from '@lazaret/platform';
 import type { ApiKeyRecord, Principal, PrincipalRepository } from '../adapters/principal.repository';
 import { generateApiKey, hashApiKey, parseApiKey } from '../domain/api-key';
 import type { Role } from '../domain/roles';
@@ -11,14 +10,14 @@ export const BOOTSTRAP_PRINCIPAL = 'bootstrap-admin';
 /** Principals and API keys. Every change is audited in the same transaction. */
 export class PrincipalService {
   constructor(
-    private readonly db: DataSource,
+    private readonly outbox: Outbox,
     private readonly principals: PrincipalRepository,
     private readonly audit: AuditPublisher,
   ) {}
 
   async create(caller: Caller, input: { name: string; type: 'user' | 'service'; roles: Role[] }): Promise<Principal> {
     if (await this.principals.byName(input.name)) throw new DomainError('conflict', `a principal named ${input.name} exists`);
-    return tracedTransaction(this.db, 'gateway create-principal', async (tx) => {
+    return this.outbox.transaction('gateway create-principal', async (tx) => {
       const p = await this.principals.insert(tx, { id: randomUUID(), name: input.name, type: input.type, roles: [...new Set(input.roles)], createdBy: caller.id });
       await this.audit.enqueue(tx, { action: 'principal.create', actor: actorOf(caller), outcome: 'success', resource: { type: 'principal', id: p.id }, details: { name: p.name, roles: p.roles } });
       return p;
@@ -39,7 +38,7 @@ export class PrincipalService {
     if (id === caller.id && (change.disabled || (change.roles && !change.roles.includes('admin') && caller.roles.includes('admin')))) {
       throw new DomainError('conflict', 'you cannot disable yourself or remove your own admin role');
     }
-    return tracedTransaction(this.db, 'gateway update-principal', async (tx) => {
+    return this.outbox.transaction('gateway update-principal', async (tx) => {
       const p = await this.principals.update(tx, id, { roles: change.roles && [...new Set(change.roles)], disabled: change.disabled });
       if (!p) throw new DomainError('not-found', `no principal ${id}`);
       await this.audit.enqueue(tx, { action: 'principal.update', actor: actorOf(caller), outcome: 'success', resource: { type: 'principal', id }, details: { roles: p.roles, disabled: p.disabledAt !== null } });
@@ -53,7 +52,7 @@ export class PrincipalService {
     if (principal.disabledAt) throw new DomainError('conflict', 'the principal is disabled');
     const generated = generateApiKey();
     const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-    const record = await tracedTransaction(this.db, 'gateway create-api-key', async (tx) => {
+    const record = await this.outbox.transaction('gateway create-api-key', async (tx) => {
       const k = await this.principals.insertKey(tx, { id: generated.keyId, principalId, name: input.name, hash: generated.hash, expiresAt });
       await this.audit.enqueue(tx, { action: 'apikey.create', actor: actorOf(caller), outcome: 'success', resource: { type: 'api-key', id: k.id }, details: { principal: principal.name, name: k.name, expiresAt: k.expiresAt } });
       return k;
@@ -68,7 +67,7 @@ export class PrincipalService {
 
   async revokeKey(caller: Caller, keyId: string): Promise<void> {
     if (keyId === caller.keyId) throw new DomainError('conflict', 'you cannot revoke the key you are using');
-    await tracedTransaction(this.db, 'gateway revoke-api-key', async (tx) => {
+    await this.outbox.transaction('gateway revoke-api-key', async (tx) => {
       const k = await this.principals.revokeKey(tx, keyId);
       if (!k) throw new DomainError('not-found', `no API key ${keyId}`);
       await this.audit.enqueue(tx, { action: 'apikey.revoke', actor: actorOf(caller), outcome: 'success', resource: { type: 'api-key', id: keyId } });
@@ -83,7 +82,7 @@ export class PrincipalService {
     const parsed = parseApiKey(key);
     if (!parsed) throw new DomainError('validation-failed', 'LAZARET_ADMIN_KEY is not an API key');
     const system = { type: 'service' as const, id: 'gateway', name: 'gateway' };
-    await tracedTransaction(this.db, 'gateway bootstrap-admin', async (tx) => {
+    await this.outbox.transaction('gateway bootstrap-admin', async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock(hashtext('lazaret-bootstrap-admin'))");
       let admin = await this.principals.byName(BOOTSTRAP_PRINCIPAL, tx);
       if (!admin) {

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ImageSubmittedV1, type Actor, type ImageSource } from '@lazaret/contracts';
-import { DomainError, tracedTransaction, type AuditPublisher, type Outbox } from '@lazaret/platform';
-import type { DataSource } from 'typeorm';
+import { DomainError, type AuditPublisher, type Outbox } from '@lazaret/platform';
 import type { Submission, SubmissionRepository } from '../adapters/submission.repository';
 
 /** Accepts images for scanning: records the submission and announces it, atomically. */
 export class SubmissionService {
   constructor(
-    private readonly db: DataSource,
     private readonly submissions: SubmissionRepository,
     private readonly outbox: Outbox,
     private readonly audit: AuditPublisher,
@@ -15,7 +13,7 @@ export class SubmissionService {
 
   async submit(request: { actor: Actor; source: ImageSource; platform: string }): Promise<Submission> {
     const submissionId = randomUUID();
-    const submission = await tracedTransaction(this.db, 'ingest submit-image', async (tx) => {
+    return this.outbox.transaction('ingest submit-image', async (tx) => {
       const envelope = await this.outbox.enqueue(tx, ImageSubmittedV1, { submissionId, source: request.source, platform: request.platform, requestedBy: request.actor });
       const s: Submission = {
         submissionId,
@@ -37,8 +35,6 @@ export class SubmissionService {
       });
       return s;
     });
-    await this.outbox.flush();
-    return submission;
   }
 
   async get(id: string): Promise<Submission> {

@@ -3,6 +3,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import type { z } from 'zod';
+import type { ProblemCode } from './problem';
 import { ROUTE_SPEC, type GatewayRequest, type RouteSpec } from './route.decorator';
 
 /**
@@ -18,7 +19,11 @@ export class ValidationInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<GatewayRequest>();
     if (spec?.params) req.params = parse(spec.params, req.params ?? {}, 'path');
     if (spec?.query) req.query = parse(spec.query, req.query ?? {}, 'query');
-    if (spec?.body) req.body = parse(spec.body, req.body, 'body');
+    if (spec?.body) {
+      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') throw new DomainError<ProblemCode>('unsupported-media-type', `send the body as application/json, not ${type || 'nothing'}`);
+      req.body = parse(spec.body, req.body, 'body');
+    }
     return next.handle();
   }
 }
