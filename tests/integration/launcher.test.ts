@@ -325,6 +325,17 @@ describe('launcher: output', () => {
     const widths = new Set(text.split('\n').map((l) => l.length));
     expect(widths.size).toBe(1);
   });
+
+  it('draws the summary open on the right when the terminal is too narrow for the box', () => {
+    const input = { apiBase: 'http://127.0.0.1:8080', adminKey: 'lzk_0123456789ab_' + 'x'.repeat(43), adminKeySource: 'env', cliHint: 'npx lazaret status --api-key ' + 'lzk_0123456789ab_' + 'x'.repeat(43), nats: 'n', postgres: 'p' };
+    const wide = renderSummary({ ...input, maxWidth: 200 }).split('\n');
+    expect(wide[0].endsWith('┐')).toBe(true);
+    const narrow = renderSummary({ ...input, maxWidth: 80 }).split('\n');
+    expect(narrow.every((l) => l.length <= 80 || l.startsWith('│ CLI'))).toBe(true);
+    expect(narrow[0]).toBe('┌' + '─'.repeat(79));
+    expect(narrow).toContain(`│ CLI        ${input.cliHint}`);
+    expect(narrow).toContain('│            (from LAZARET_ADMIN_KEY)');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -347,21 +358,25 @@ if (mode === 'crash-once' && !existsSync(join(dir, 'crashed-' + name))) {
 } else if (mode === 'config') {
   process.stderr.write('invalid configuration: LAZARET_WIDGET: expected an integer (got "many")\\n');
   process.exit(78);
+} else {
+  serve();
 }
-const server = createServer((req, res) => {
-  res.writeHead(req.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ service: name, status: 'ok' }));
-});
-server.listen(port, '127.0.0.1', () => log(name + ' started', { port }));
-const stop = (signal) => {
-  log(name + ' stopping', { signal });
-  // 'stubborn' ignores polite requests: only SIGKILL ends it.
-  if (mode === 'stubborn') return;
-  server.close();
-  process.exit(0);
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+function serve() {
+  const server = createServer((req, res) => {
+    res.writeHead(req.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ service: name, status: 'ok' }));
+  });
+  server.listen(port, '127.0.0.1', () => log(name + ' started', { port }));
+  const stop = (signal) => {
+    log(name + ' stopping', { signal });
+    // 'stubborn' ignores polite requests: only SIGKILL ends it.
+    if (mode === 'stubborn') return;
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
 `;
 
 interface Fixture {

@@ -210,6 +210,7 @@ export class Launcher {
         nats: nats.description,
         postgres: postgres.description,
         skipped: missing.map((m) => m.name),
+        maxWidth: process.stdout.isTTY ? process.stdout.columns : Infinity,
       }),
     );
   }

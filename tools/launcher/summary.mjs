@@ -1,5 +1,9 @@
 /** The box printed once everything is ready. Pure: the tests read it back. */
-export function renderSummary({ apiBase, adminKey, adminKeySource, nats, postgres, skipped = [], notReady = [], cliHint }) {
+/**
+ * maxWidth: the terminal's width, when known. A closed box wider than that would wrap into a
+ * mess, so it is drawn open on the right instead (the key and the CLI line stay copyable).
+ */
+export function renderSummary({ apiBase, adminKey, adminKeySource, nats, postgres, skipped = [], notReady = [], cliHint, maxWidth = Infinity }) {
   const rows = [
     'Lazaret is running.',
     '',
@@ -16,6 +20,10 @@ export function renderSummary({ apiBase, adminKey, adminKeySource, nats, postgre
   if (notReady.length) rows.push('', `Not ready yet: ${notReady.join(', ')}`);
   rows.push('', 'Press Ctrl-C to stop.');
   const width = Math.max(...rows.map((r) => r.length));
+  if (width + 4 > maxWidth) {
+    const rule = '─'.repeat(Math.max(10, maxWidth - 1));
+    return [`┌${rule}`, ...rows.map((r) => `│ ${r}`), `└${rule}`].join('\n');
+  }
   const line = '─'.repeat(width + 2);
   return [`┌${line}┐`, ...rows.map((r) => `│ ${r.padEnd(width)} │`), `└${line}┘`].join('\n');
 }
