@@ -287,7 +287,7 @@ export class Launcher {
     const dir = join(paths.dataDir, 'postgres');
     const handle = await startEmbeddedPostgres({ dir, output, track: (h) => (this.pg = h) });
     const description = `${redactUrl(handle.url)} (embedded, pid ${handle.pid}, data in ${join(dir, 'data')})`;
-    output.info(`started embedded Postgres (pid ${handle.pid}) on 127.0.0.1:${handle.port}; data in ${join(dir, 'data')}${handle.initialised ? ' (new)' : ''}`);
+    output.info(`started embedded Postgres (pid ${handle.pid}) on 127.0.0.1:${handle.port}; data in ${join(dir, 'data')}${handle.created ? ' (new)' : ''}`);
     void handle.exit.then(({ code, signal }) => {
       if (this.stopping || this.pg !== handle) return;
       output.error(`embedded Postgres exited unexpectedly (code ${code}, signal ${signal})${handle.lastLines().length ? `: ${handle.lastLines().at(-1).trim()}` : ''}; stopping`);

@@ -139,7 +139,8 @@ async function importEmbeddedPostgres() {
  * the `postgres` system user), its superuser password in `dir/.password` (mode 0600). Listens
  * on 127.0.0.1 only, on 5432 or a free port, and creates database `lazaret`.
  *
- * Returns { url, pid, port, initialised, stop(), kill() }; `track(handle)` is called as soon as
+ * Returns { url, pid, port, created, stop(), kill() } (created: initialised by this call);
+ * `track(handle)` is called as soon as
  * the server process exists.
  */
 export async function startEmbeddedPostgres({ dir, output, track = () => {} }) {
@@ -167,7 +168,8 @@ export async function startEmbeddedPostgres({ dir, output, track = () => {} }) {
   if (initialised) {
     try {
       password = (await readSecretFile(passwordFile, (m) => output.warn(m))).trim();
-    } catch {
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw new LauncherError('postgres-failed', `cannot read ${passwordFile}: ${err.message}`, { cause: err });
       throw new LauncherError('postgres-failed', `embedded Postgres data exists in ${dataDir} but its password file ${passwordFile} is missing: delete ${dir} to start over (this deletes its data), or set DATABASE_URL`);
     }
   } else {
@@ -232,7 +234,7 @@ export async function startEmbeddedPostgres({ dir, output, track = () => {} }) {
     url,
     port,
     pid: proc.pid,
-    initialised: !initialised,
+    created: !initialised,
     exit,
     lastLines: () => tail.lines(),
     async stop() {
