@@ -140,8 +140,7 @@ async function importEmbeddedPostgres() {
  * on 127.0.0.1 only, on 5432 or a free port, and creates database `lazaret`.
  *
  * Returns { url, pid, port, created, stop(), kill() } (created: initialised by this call);
- * `track(handle)` is called as soon as
- * the server process exists.
+ * `track(handle)` is called as soon as the server process exists.
  */
 export async function startEmbeddedPostgres({ dir, output, track = () => {} }) {
   const dataDir = join(dir, 'data');
