@@ -33,6 +33,8 @@ export class Supervisor {
 
   /** spec: { name, command, args, env, cwd } */
   start(spec) {
+    // Nothing new once a stop has begun: stopAll() would never see it.
+    if (this.stopping) return;
     const child = { spec, policy: new RestartPolicy(), proc: null, exited: null, startedAt: 0, timer: null, lastStderr: undefined, pids: [] };
     this.children.set(spec.name, child);
     this.#spawn(child);
