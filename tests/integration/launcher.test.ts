@@ -451,11 +451,21 @@ function launch(fx: Fixture, args: string[], env: Record<string, string | undefi
 }
 
 afterEach(async () => {
-  // A failed assertion must not leave processes behind: kill, by PID, what these tests started.
+  // A failed assertion must not leave processes behind. Ask the launcher to stop first (it stops
+  // its detached nats-server and Postgres, which a SIGKILL of the launcher would orphan), then
+  // kill by PID whatever is left.
   for (const run of runs.splice(0)) {
     if (run.proc.exitCode === null && run.proc.signalCode === null) {
-      run.proc.kill('SIGKILL');
-      await run.exit;
+      run.proc.kill('SIGTERM');
+      const stopped = await Promise.race([run.exit.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
+      if (!stopped) {
+        run.proc.kill('SIGKILL');
+        await run.exit;
+      }
+    }
+    for (const m of run.text().matchAll(/started (nats-server|embedded Postgres) \(pid (\d+)\)/g)) {
+      const pid = Number(m[2]);
+      if (alive(pid)) process.kill(pid, m[1] === 'nats-server' ? 'SIGKILL' : 'SIGQUIT');
     }
   }
   for (const fx of fixtures.splice(0)) {
