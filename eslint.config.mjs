@@ -5,6 +5,25 @@ import tseslint from 'typescript-eslint';
 // tracing SDK inside them.
 const frameworkImports = ['@nestjs/*', 'typeorm', '@nats-io/*', 'nats', 'pg', '@opentelemetry/*', 'fastify'];
 
+const constraints = (forTests) => {
+  // Tests of any project may use the test infrastructure library; shipped code may not.
+  const testing = forTests ? ['type:testing'] : [];
+  return [
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [...testing] },
+    {
+      sourceTag: 'type:engine',
+      onlyDependOnLibsWithTags: ['type:engine', 'type:contracts', ...testing],
+      bannedExternalImports: frameworkImports,
+    },
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:engine', ...testing] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:engine'] },
+    // A service may use libraries, never another service.
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:engine', ...testing] },
+  ];
+};
+
+const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/test/**/*.ts', 'tests/**/*.ts'];
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '**/vitest.config.ts', 'tmp/**', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
@@ -14,30 +33,14 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            {
-              sourceTag: 'type:engine',
-              onlyDependOnLibsWithTags: ['type:engine', 'type:contracts'],
-              bannedExternalImports: frameworkImports,
-            },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:engine'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:engine'] },
-            // A service may use libraries, never another service.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:engine', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:engine', 'type:testing'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(false) }],
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.test.ts', 'tests/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: testFiles,
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(true) }],
+    },
   },
 ];

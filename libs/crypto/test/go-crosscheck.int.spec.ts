@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: the workspace's shared tool check (not in the built library)
+ 
 import { assertTools, checkTools } from '@lazaret/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DeadLetterV1, deadLetterSubject, type Envelope } from '@lazaret/contracts';
+import { createEnvelope, DeadLetterV1, deadLetterSubject, type Envelope } from '@lazaret/contracts';
 import { createTestDatabase, eventually, testNatsUrl, uniqueName, type TestDatabase } from '@lazaret/testing';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -144,7 +144,7 @@ describe('EventBus on real NATS JetStream and Postgres', () => {
     await bus.js.publish(subject, Buffer.from([0xff, 0xfe, 0x00]));
     await bus.js.publish(subject, JSON.stringify({ id: 'x', type: contract.type }));
     const good = await bus.publish(contract, { item: 'poison-good', n: 1 });
-    await bus.js.publish(subject, JSON.stringify({ ...(await validEnvelope(contract.type)), data: { item: 'x', n: 'NaN', extra: true } }));
+    await bus.js.publish(subject, JSON.stringify({ ...validEnvelope(contract.type), data: { item: 'x', n: 'NaN', extra: true } }));
     await eventually(async () => ((await rows('poison-good')).length === 1 ? true : undefined), { what: 'the good message' });
     const letters = await eventually(async () => {
       const all = (await deadLetters()).filter((d) => (d.data as { subject: string }).subject === subject);
@@ -235,7 +235,6 @@ describe('EventBus on real NATS JetStream and Postgres', () => {
   });
 });
 
-async function validEnvelope(type: string) {
-  const { createEnvelope } = await import('@lazaret/contracts');
+function validEnvelope(type: string) {
   return createEnvelope({ type }, {}, { source: 'ingest' });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Test-only import: the scanner's Nx tag (type:scanner) has no constraint allowing type:testing yet.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+ 
 import { assertTools, checkTools } from '@lazaret/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DpkgCataloger, OsReleaseCataloger, RpmCataloger } from '../src/catalog';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Test-only dependency: the engine itself never imports @lazaret/testing.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+ 
 import { assertTools, checkTools } from '@lazaret/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getComparator } from '../src/index';
