@@ -68,6 +68,7 @@ export function serviceClientFor(platform: PlatformContext, timeoutMs: number): 
     servers: natsServers(platform.config.NATS_URL),
     user: platform.config.NATS_USER,
     password: platform.config.NATS_PASSWORD,
+    inboxPrefix: platform.config.NATS_INBOX_PREFIX,
     name: `gateway-client/${platform.instance}`,
     defaultTimeoutMs: timeoutMs,
   });

@@ -59,6 +59,8 @@ export const BaseConfigSchema = z.object({
   NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
+  /** Where this identity receives replies (least-privilege configs allow only its own, e.g. `_INBOX.gateway`). */
+  NATS_INBOX_PREFIX: z.string().regex(/^_INBOX(\.[A-Za-z0-9_-]+)*$/, 'expected _INBOX or _INBOX.<name>').optional(),
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
   LAZARET_HOST: z.string().regex(/^[0-9a-fA-F.:]+$|^localhost$/, 'expected an IP address to bind to').default('127.0.0.1'),
   LAZARET_HTTP_PORT: port.optional(),

@@ -5,6 +5,7 @@ export interface NatsSettings {
   servers: string;
   user?: string;
   password?: string;
+  inboxPrefix?: string;
   /** Connection name shown by the server (`<service>/<instance>`). */
   name: string;
 }
@@ -22,6 +23,7 @@ export async function connectNats(settings: NatsSettings, logger?: Logger): Prom
     servers: natsServers(settings.servers),
     user: settings.user,
     pass: settings.password,
+    inboxPrefix: settings.inboxPrefix,
     name: settings.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,

@@ -59,6 +59,7 @@ export async function startService(platform: PlatformContext, options: StartOpti
         servers: natsServers(platform.config.NATS_URL),
         user: platform.config.NATS_USER,
         pass: platform.config.NATS_PASSWORD,
+        inboxPrefix: platform.config.NATS_INBOX_PREFIX,
         queue: platform.service,
         name: `${platform.service}-rpc/${platform.instance}`,
         maxReconnectAttempts: -1,

@@ -65,7 +65,7 @@ export async function createPlatform<S extends z.ZodObject = typeof BaseConfigSc
   startDefaultMetrics(options.service);
   const instance = config.LAZARET_INSTANCE ?? `${hostname()}-${process.pid}`;
 
-  const nc = await connectNats({ servers: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: `${options.service}/${instance}` }, logger);
+  const nc = await connectNats({ servers: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, inboxPrefix: config.NATS_INBOX_PREFIX, name: `${options.service}/${instance}` }, logger);
   const bus = await EventBus.create(nc, options.service, logger);
   await bus.ensureStreams(options.streams);
 

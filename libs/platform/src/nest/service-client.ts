@@ -12,6 +12,7 @@ export interface ServiceClientOptions {
   servers: string[];
   user?: string;
   password?: string;
+  inboxPrefix?: string;
   name: string;
   defaultTimeoutMs?: number;
 }
@@ -27,7 +28,7 @@ export class ServiceClient {
   constructor(options: ServiceClientOptions) {
     this.proxy = ClientProxyFactory.create({
       transport: Transport.NATS,
-      options: { servers: options.servers, user: options.user, pass: options.password, name: options.name, maxReconnectAttempts: -1 },
+      options: { servers: options.servers, user: options.user, pass: options.password, inboxPrefix: options.inboxPrefix, name: options.name, maxReconnectAttempts: -1 },
     });
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
   }
