@@ -98,7 +98,7 @@ describe('launcher: command line and settings', () => {
     writeFileSync(join(dir, 'audit', 'dist', 'main.js'), '');
     const { present, missing } = findEntryPoints(dir, ['ingest', 'audit']);
     expect(present).toEqual([{ name: 'audit', entry: join(dir, 'audit', 'dist', 'main.js') }]);
-    expect(missing.map((m) => m.name)).toEqual(['ingest']);
+    expect(missing.map((m: { name: string }) => m.name)).toEqual(['ingest']);
   });
 });
 
@@ -322,7 +322,7 @@ describe('launcher: output', () => {
     expect(text).toContain('API docs   http://127.0.0.1:8080/api/docs');
     expect(text).toMatch(/Admin key  lzk_0123456789ab_x{43}/);
     expect(text).toContain('Not started (not built): agent');
-    const widths = new Set(text.split('\n').map((l) => l.length));
+    const widths = new Set(text.split('\n').map((l: string) => l.length));
     expect(widths.size).toBe(1);
   });
 
@@ -331,7 +331,7 @@ describe('launcher: output', () => {
     const wide = renderSummary({ ...input, maxWidth: 200 }).split('\n');
     expect(wide[0].endsWith('┐')).toBe(true);
     const narrow = renderSummary({ ...input, maxWidth: 80 }).split('\n');
-    expect(narrow.every((l) => l.length <= 80 || l.startsWith('│ CLI'))).toBe(true);
+    expect(narrow.every((l: string) => l.length <= 80 || l.startsWith('│ CLI'))).toBe(true);
     expect(narrow[0]).toBe('┌' + '─'.repeat(79));
     expect(narrow).toContain(`│ CLI        ${input.cliHint}`);
     expect(narrow).toContain('│            (from LAZARET_ADMIN_KEY)');
