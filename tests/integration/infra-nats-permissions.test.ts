@@ -224,7 +224,7 @@ async function open(user: string): Promise<Client> {
   return client;
 }
 
-function streamConfig(name: string): Partial<StreamConfig> {
+function streamConfig(name: string): Partial<StreamConfig> & { name: string } {
   const def = STREAMS[name as StreamName];
   return {
     name,
@@ -484,7 +484,7 @@ describe.skipIf(tools.skip)('infra/nats: least-privilege permissions on a real n
     ];
     // The gateway watches live alerts with a plain subscription.
     const live: string[] = [];
-    const alertSub = c('gateway').nc.subscribe('lazaret.alert.>', { callback: (_e, m) => live.push(m.string()) });
+    const alertSub = c('gateway').nc.subscribe('lazaret.alert.>', { callback: (_e, m) => void live.push(m.string()) });
     await c('gateway').settle();
 
     for (const flow of flows) {
