@@ -71,6 +71,47 @@ afterAll(async () => {
 });
 
 describe('EventBus on real NATS JetStream and Postgres', () => {
+  it("keeps the platform's tables in the service's own schema", async () => {
+    const tables: Array<{ table_schema: string; table_name: string }> = await db.query(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('processed_messages', 'outbox', 'migrations', 'items') ORDER BY 2",
+    );
+    expect(tables).toEqual([
+      { table_schema: schema, table_name: 'items' },
+      { table_schema: schema, table_name: 'migrations' },
+      { table_schema: schema, table_name: 'outbox' },
+      { table_schema: schema, table_name: 'processed_messages' },
+    ]);
+  });
+
+  it('hands a whole batch to a batch handler, once per message', async () => {
+    const subject = `${base}.batch`;
+    const contract = testContract(stream, subject);
+    const calls: number[] = [];
+    running.push(
+      await bus.consume({
+        contract,
+        durable: uniqueName('batch'),
+        unitOfWork: new TypeOrmUnitOfWork(db),
+        batchSize: 50,
+        handle: async () => {
+          throw new Error('the batch handler is used');
+        },
+        handleBatch: async (envs, { tx }) => {
+          calls.push(envs.length);
+          await (tx as EntityManager).query(
+            `INSERT INTO ${table} (message_id, item, n) SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[])`,
+            [envs.map((e) => e.id), envs.map((e) => e.data.item), envs.map((e) => e.data.n)],
+          );
+        },
+      }),
+    );
+    const sent = await Promise.all(Array.from({ length: 120 }, (_, n) => bus.publish(contract, { item: `batch-${n}`, n })));
+    await bus.publish(contract, { item: 'batch-0', n: 0 }, { id: sent[0]!.id });
+    await eventually(async () => ((await rows('batch-')).length === 120 ? true : undefined), { what: '120 rows' });
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(Math.max(...calls)).toBeGreaterThan(1);
+  });
+
   it('declares streams idempotently', async () => {
     await bus.ensureStreams(['DEADLETTER']);
     await bus.ensureStreams(['DEADLETTER']);
