@@ -47,6 +47,10 @@ interface ArchiveEntry {
   linkName: string;
 }
 
+function bombLimits(limits: ImageLimits) {
+  return { maxRatio: limits.maxCompressionRatio, graceBytes: limits.compressionRatioGraceBytes, maxZstdWindow: limits.maxZstdWindowBytes };
+}
+
 function toReadable(source: Readable | AsyncIterable<Uint8Array>): Readable {
   return source instanceof Readable ? source : Readable.from(source, { objectMode: false });
 }
@@ -65,7 +69,7 @@ export class TarArchive implements LayoutStore {
     const what = `archive ${input.name}`;
     const entries = new Map<string, ArchiveEntry>();
     const raw = toReadable(await input.open());
-    const decompress = new AutoDecompress(what);
+    const decompress = new AutoDecompress(what, bombLimits(limits));
     let pipelineError: unknown;
     const out = pipeline(raw, decompress, (err) => {
       if (err) pipelineError = err;
@@ -136,7 +140,7 @@ export class TarArchive implements LayoutStore {
   private async *sequential(entry: ArchiveEntry): AsyncGenerator<Buffer> {
     const raw = toReadable(await this.input.open());
     let pipelineError: unknown;
-    const out = pipeline(raw, new AutoDecompress(this.description), (err) => {
+    const out = pipeline(raw, new AutoDecompress(this.description, bombLimits(this.limits)), (err) => {
       if (err) pipelineError = err;
     });
     const reader = new ByteReader(out, this.description);

@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { ImageError } from './errors';
+import { ZstdFrameGuard } from './zstd-frame.guard';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -30,8 +31,22 @@ export class AutoDecompress extends Transform {
   private gunzip: Gunzip | undefined;
   private zstd: ZstdDecompress | undefined;
   private gunzipError: ImageError | undefined;
+  private zstdGuard: ZstdFrameGuard | undefined;
+  private inBytes = 0;
+  private outBytes = 0;
 
-  constructor(private readonly what: string) {
+  /**
+   * `bomb` bounds what one input chunk may expand to: zstd (fzstd) emits all blocks of a chunk
+   * synchronously, so the ratio must be checked while it does, not downstream.
+   */
+  constructor(
+    private readonly what: string,
+    private readonly bomb: { maxRatio: number; graceBytes: number; maxZstdWindow: number } = {
+      maxRatio: Number.POSITIVE_INFINITY,
+      graceBytes: 0,
+      maxZstdWindow: 2 ** 31,
+    },
+  ) {
     super();
   }
 
@@ -82,8 +97,15 @@ export class AutoDecompress extends Transform {
       });
       this.gunzip = gunzip;
     } else if (mode === 'zstd') {
+      this.zstdGuard = new ZstdFrameGuard(this.bomb.maxZstdWindow, this.what);
       this.zstd = new ZstdDecompress((data) => {
-        if (data.length > 0) this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        if (data.length === 0) return;
+        this.outBytes += data.length;
+        if (this.outBytes > this.bomb.graceBytes && this.outBytes / Math.max(1, this.inBytes) > this.bomb.maxRatio) {
+          throw new ImageError('decompression-bomb', `${this.what}: ${this.outBytes} bytes from ${this.inBytes} compressed (ratio above ${this.bomb.maxRatio})`);
+        }
+        // fzstd reuses its window buffer: copy what it hands out.
+        this.push(Buffer.from(data));
       });
     }
   }
@@ -100,10 +122,12 @@ export class AutoDecompress extends Transform {
       return;
     }
     if (this.mode === 'zstd' && this.zstd) {
+      this.inBytes += data.length;
       try {
+        this.zstdGuard?.feed(data);
         this.zstd.push(data);
       } catch (err) {
-        cb(new ImageError('decompression-failed', `${this.what}: zstd: ${(err as Error).message}`, { cause: err }));
+        cb(err instanceof ImageError ? err : new ImageError('decompression-failed', `${this.what}: zstd: ${(err as Error).message}`, { cause: err }));
         return;
       }
       cb();

@@ -263,7 +263,11 @@ export async function* blobLayerEntries(raw: Readable, opts: BlobLayerOptions, c
     what: opts.what,
     onBytes: (n) => ctx.onBytes(n),
   });
-  const decompress = new AutoDecompress(opts.what);
+  const decompress = new AutoDecompress(opts.what, {
+    maxRatio: limits.maxCompressionRatio,
+    graceBytes: limits.compressionRatioGraceBytes,
+    maxZstdWindow: limits.maxZstdWindowBytes,
+  });
   const guard = new UncompressedGuard({
     what: opts.what,
     maxBytes: limits.maxUncompressedLayerBytes,

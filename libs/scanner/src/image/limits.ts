@@ -28,6 +28,8 @@ export interface ImageLimits {
   maxCompressionRatio: number;
   /** ...once it has produced at least this many uncompressed bytes (small layers compress well). */
   compressionRatioGraceBytes: number;
+  /** Largest zstd window accepted (the decompressor allocates it up front); zstd's own default cap is 128 MiB. */
+  maxZstdWindowBytes: number;
   /** Tar entries in one layer (including directories, links and whiteouts). */
   maxEntriesPerLayer: number;
   /** Tar entries over all layers of an image. */
@@ -56,6 +58,7 @@ export const DEFAULT_LIMITS: Readonly<ImageLimits> = Object.freeze({
   maxUncompressedImageBytes: 32 * GiB,
   maxCompressionRatio: 100,
   compressionRatioGraceBytes: 64 * MiB,
+  maxZstdWindowBytes: 32 * MiB,
   maxEntriesPerLayer: 500_000,
   maxEntriesPerImage: 1_000_000,
   maxPathLength: 16 * 1024,
