@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +130,28 @@ describe.skipIf(tools.skip)('docker-compose.yml (resolved by docker-compose 1.29
       const r = compose(['config', '-q'], cleanEnv(env));
       expect(r.status, `without ${missing}`).not.toBe(0);
       expect(r.stderr, `without ${missing}`).toContain(missing);
+    }
+  });
+
+  it('infra/compose-secrets.mjs produces a complete, well-formed .env', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazaret-env-'));
+    try {
+      const text = node('infra/compose-secrets.mjs');
+      const file = join(dir, '.env');
+      writeFileSync(file, text);
+      const r = spawnSync(which('docker-compose') ?? 'docker-compose', ['--env-file', file, '-f', join(repo, 'docker-compose.yml'), 'config', '-q'], {
+        cwd: repo,
+        env: cleanEnv({}),
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const values = Object.fromEntries(text.split('\n').filter((l) => /^[A-Z]/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      expect(Object.keys(values).sort()).toEqual(Object.keys(secrets).sort());
+      expect(Buffer.from(values.LAZARET_KEK!, 'base64').length).toBe(32);
+      expect(values.LAZARET_ADMIN_KEY).toMatch(/^lzk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+      for (const [k, v] of Object.entries(values)) if (k.startsWith('LAZARET_NATS_PASSWORD_')) expect(v, k).toMatch(/^[a-z][0-9a-f]{40,}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
