@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { sha256Digest, verifyDigest } from './digest';
 import { ImageError } from './errors';
@@ -212,19 +212,24 @@ export class RegistryClient {
       await res.body.cancel().catch(() => undefined);
       throw new ImageError('size-mismatch', `${this.what}: blob ${descriptor.digest} is ${length} bytes, its descriptor declares ${descriptor.size}`);
     }
-    const stream = Readable.fromWeb(res.body as unknown as NodeReadableStream<Uint8Array>);
+    // The idle timer is re-armed by a pass-through stage, so nothing reads the body early.
     const idleMs = this.opts.limits.idleTimeoutMs;
     timer = setTimeout(() => idle.abort(), idleMs);
-    const rearm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(), idleMs);
-    };
-    stream.on('data', rearm);
-    stream.on('close', () => clearTimeout(timer));
-    idle.signal.addEventListener('abort', () => {
-      stream.destroy(new ImageError('timeout', `${this.what}: blob ${descriptor.digest} stalled for ${idleMs} ms`));
+    const guard = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(), idleMs);
+        cb(null, chunk);
+      },
     });
-    return stream;
+    const what = this.what;
+    idle.signal.addEventListener('abort', () => {
+      guard.destroy(new ImageError('timeout', `${what}: blob ${descriptor.digest} stalled for ${idleMs} ms`));
+    });
+    const body = Readable.fromWeb(res.body as unknown as NodeReadableStream<Uint8Array>);
+    pipeline(body, guard, () => clearTimeout(timer));
+    guard.on('close', () => clearTimeout(timer));
+    return guard;
   }
 }
 
