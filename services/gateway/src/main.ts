@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const platform = await createPlatform({
     service: 'gateway',
     configSchema: GatewayConfigSchema,
-    streams: ['AUDIT', 'ALERTS', 'DEADLETTER'],
+    streams: ['AUDIT'],
     database: { migrations: GATEWAY_MIGRATIONS },
   });
   const client = serviceClientFor(platform, platform.config.LAZARET_SERVICE_TIMEOUT_MS);

@@ -2,7 +2,7 @@ import { createPlatform, startService } from '@lazaret/platform';
 import { SigningModule } from './signing.module';
 
 async function main(): Promise<void> {
-  const platform = await createPlatform({ service: 'signing', streams: ['AUDIT', 'DEADLETTER'], database: { migrations: [] } });
+  const platform = await createPlatform({ service: 'signing', streams: ['AUDIT'], database: { migrations: [] } });
   await startService(platform, { module: SigningModule, rpc: true });
 }
 
