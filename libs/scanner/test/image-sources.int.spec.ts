@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertTools, checkTools } from '@lazaret/testing';
-import { catalogImage, DirectoryLayerCache, MemoryLayerCache, type ImageCatalog, type ScanProgress } from '../src/index';
+import { catalogImage, DirectoryLayerCache, MemoryLayerCache, openArchiveBlob, type ImageCatalog, type ScanProgress } from '../src/index';
 import {
   ensureBusyboxFixture,
   ensureDebianFixture,
@@ -208,6 +208,41 @@ describe.skipIf(tools.skip)('busybox image: platforms, zstd, tampering', () => {
     for (const c of results) {
       expect(listing(c)).toEqual(listing(results[0]));
       expect(c.files?.find((f) => f.path === '/bin/sh')).toEqual(expect.objectContaining({ type: 'symlink', linkTarget: 'busybox' }));
+    }
+  });
+
+  it('reads archives from a re-openable stream (blob store) and compressed archives', async () => {
+    const expected = listing(await catalogImage(fx.dockerArchive, { catalogers: probes(), includeFiles: true }));
+    let opens = 0;
+    for (const [file, format] of [
+      [fx.ociArchive, 'oci-archive'],
+      [fx.dockerArchive, 'docker-archive'],
+    ] as const) {
+      const source = await openArchiveBlob(
+        {
+          name: `objects/${format}`,
+          open: async () => {
+            opens++;
+            return createReadStream(file);
+          },
+        },
+        { format },
+      );
+      const c = await catalogImage(source, { catalogers: probes(), includeFiles: true });
+      await source.close();
+      expect(c.source).toBe(format);
+      expect(listing(c)).toEqual(expected);
+    }
+    expect(opens).toBeGreaterThan(4);
+    const dir = mkdtempSync(join(tmpdir(), 'lazaret-gz-archive-'));
+    try {
+      const gz = join(dir, 'image.tar.gz');
+      writeFileSync(gz, gzipSync(readFileSync(fx.dockerArchive)));
+      const c = await catalogImage(gz, { catalogers: probes(), includeFiles: true });
+      expect(c.source).toBe('docker-archive');
+      expect(listing(c)).toEqual(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
