@@ -28,9 +28,9 @@ export interface NatsServerHandle {
 /**
  * A private nats-server (JetStream, temp store) on a free loopback port: whole-platform tests use
  * one so fixed stream and consumer names never meet another platform on a shared server.
- * `config` is the text of a server config (optional); `-a/-p/-js/-sd` are always set.
+ * `config` is the text of a server config, or `configFile` a path (optional); `-a/-p/-js/-sd` are always set.
  */
-export async function startNatsServer(options: { config?: string; env?: NodeJS.ProcessEnv } = {}): Promise<NatsServerHandle> {
+export async function startNatsServer(options: { config?: string; configFile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<NatsServerHandle> {
   const binary = which('nats-server');
   if (!binary) throw new Error('nats-server is not on PATH (apt-get install nats-server)');
   const dir = mkdtempSync(join(tmpdir(), 'lz-nats-'));
@@ -39,6 +39,8 @@ export async function startNatsServer(options: { config?: string; env?: NodeJS.P
   if (options.config) {
     writeFileSync(join(dir, 'nats.conf'), options.config);
     args.unshift('-c', join(dir, 'nats.conf'));
+  } else if (options.configFile) {
+    args.unshift('-c', options.configFile);
   }
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
   let stderr = '';

@@ -31,6 +31,8 @@ export async function startPlatform(options: {
   natsUrl: string;
   databaseUrl: string;
   env?: Record<string, string>;
+  /** Extra variables for one service (e.g. its own NATS identity). */
+  serviceEnv?: (service: PlatformService) => Record<string, string>;
   services?: readonly PlatformService[];
   readyTimeoutMs?: number;
 }): Promise<RunningPlatform> {
@@ -71,6 +73,7 @@ export async function startPlatform(options: {
         LAZARET_HOST: '127.0.0.1',
         ...(service === 'gateway' ? { LAZARET_PORT: String(ports[service]), LAZARET_ADMIN_KEY: adminKey } : { LAZARET_HTTP_PORT: String(ports[service]) }),
         ...options.env,
+        ...options.serviceEnv?.(service),
       };
       const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 // Random bytes are drawn 4 KiB at a time: one system call per 256 ids instead of one per id.
 const POOL_SIZE = 4096;
-let pool = Buffer.alloc(0);
+let pool: Buffer = Buffer.alloc(0);
 let poolOffset = POOL_SIZE;
 
 function random16(): Buffer {
