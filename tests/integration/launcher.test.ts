@@ -60,7 +60,8 @@ function launcherError(fn: () => unknown): { code: string; message: string } {
 
 describe('launcher: command line and settings', () => {
   it('parses flags, with defaults', () => {
-    expect(parseArgs([])).toEqual({ help: false, build: true, withAgent: false, port: undefined, logLevel: undefined, natsAuth: false });
+    expect(parseArgs([])).toEqual({ help: false, build: true, withAgent: false, port: undefined, logLevel: undefined, natsAuth: undefined });
+    expect(parseArgs(["--no-nats-auth"]).natsAuth).toBe(false);
     expect(parseArgs(['--no-build', '--with-agent', '--port', '8081', '--log-level=debug'])).toMatchObject({ build: false, withAgent: true, port: 8081, logLevel: 'debug' });
     expect(parseArgs(['--port=1'])).toMatchObject({ port: 1 });
     expect(parseArgs(['-h']).help).toBe(true);
@@ -608,7 +609,7 @@ describe('launcher process', () => {
       const names = ['ingest', 'gateway'];
       const fx = fakeServices(names);
       const env = { ...(await opsPortEnv(names)), NATS_URL: undefined, DATABASE_URL: undefined, LAZARET_FORCE_OWN_NATS: '1', LAZARET_FORCE_EMBEDDED_PG: '1' };
-      const first = launch(fx, ['--no-build', '--port', String(await freePort())], env);
+      const first = launch(fx, ['--no-build', '--no-nats-auth', '--port', String(await freePort())], env);
       await first.waitFor(KEY_IN_OUTPUT, 60_000);
       const natsPid = Number((await first.waitFor(/started nats-server \(pid (\d+)\)/))[1]);
       const pgPid = Number((await first.waitFor(/started embedded Postgres \(pid (\d+)\)/))[1]);

@@ -13,8 +13,9 @@ Options:
   --with-agent        also start the host agent (services/agent)
   --port N            gateway HTTP port (default: LAZARET_PORT or 8080)
   --log-level L       services' log level: ${LOG_LEVELS.join(', ')} (default: LAZARET_LOG_LEVEL or info)
-  --nats-auth         experimental: when starting its own nats-server, use the least-privilege
-                      accounts of infra/nats/nats.conf with fresh random passwords
+  --no-nats-auth      when starting its own nats-server, run it open on loopback instead of with
+                      the least-privilege accounts of infra/nats/nats.conf (the default, with
+                      fresh random passwords each run)
   -h, --help          show this help
 
 Environment (all optional):
@@ -45,7 +46,7 @@ export function parseLogLevel(text, what) {
 
 /** Parses the launcher's command line. Throws a LauncherError('usage') with one line on a mistake. */
 export function parseArgs(argv) {
-  const options = { help: false, build: true, withAgent: false, port: undefined, logLevel: undefined, natsAuth: false };
+  const options = { help: false, build: true, withAgent: false, port: undefined, logLevel: undefined, natsAuth: undefined };
   for (let i = 0; i < argv.length; i++) {
     let name = argv[i];
     let inline;
@@ -79,6 +80,10 @@ export function parseArgs(argv) {
         break;
       case '--nats-auth':
         options.natsAuth = flag();
+        break;
+      case '--no-nats-auth':
+        flag();
+        options.natsAuth = false;
         break;
       case '--port':
         options.port = parsePort(value(), '--port');

@@ -247,10 +247,11 @@ export class Launcher {
 
   async #startNats() {
     const { env, options, output, paths } = this;
-    const auth = options.natsAuth || truthy(env.LAZARET_NATS_AUTH);
+    // Least privilege by default; LAZARET_NATS_AUTH=0 or --no-nats-auth opts out.
+    const auth = options.natsAuth ?? (env.LAZARET_NATS_AUTH === undefined ? true : truthy(env.LAZARET_NATS_AUTH));
     const choice = await chooseNats({ env, forceOwn: truthy(env.LAZARET_FORCE_OWN_NATS) });
     if (choice.source !== 'own') {
-      if (auth) output.warn('--nats-auth applies only to a nats-server the launcher starts itself; ignored');
+      if (options.natsAuth === true) output.warn('--nats-auth applies only to a nats-server the launcher starts itself; ignored');
       const creds = choice.source === 'env' && env.NATS_USER ? { user: env.NATS_USER, password: env.NATS_PASSWORD } : undefined;
       const description = choice.source === 'env' ? `${redactUrl(choice.url)} (from NATS_URL)` : `${choice.url} (already running)`;
       output.info(`NATS: ${description}`);
