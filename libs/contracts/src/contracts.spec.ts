@@ -11,23 +11,13 @@ import {
   ImageSubmittedV1,
   STREAMS,
   subjectFor,
+  subjectMatches,
   uuidv7,
   UUID_V7,
 } from './index';
 
 const SNAPSHOT_DIR = join(__dirname, '..', 'schemas');
 const UPDATE = process.env.UPDATE_CONTRACT_SNAPSHOTS === '1';
-
-function subjectMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return s.length > i;
-    if (s[i] === undefined) return false;
-    if (p[i] !== '*' && p[i] !== s[i]) return false;
-  }
-  return p.length === s.length;
-}
 
 describe('uuidv7', () => {
   it('produces version-7 ids that sort by creation time', () => {

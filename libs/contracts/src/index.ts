@@ -35,6 +35,7 @@ export {
   STREAMS,
   DEADLETTER_SUBJECT_PREFIX,
   deadLetterSubject,
+  subjectMatches,
   type ServiceName,
   type BackendService,
   type StreamDefinition,

@@ -17,7 +17,7 @@ export { connectNats, natsServers, type NatsSettings } from './messaging/connect
 export { carrierOf, newHeaders, headersToRecord } from './messaging/headers';
 export { AuditPublisher } from './messaging/audit';
 export { Outbox, CreateOutbox1700000000001 } from './messaging/outbox';
-export { EventBus, subjectMatches, type UnitOfWork, type ConsumerSpec, type HandlerContext, type RunningConsumer } from './messaging/event-bus';
+export { EventBus, type UnitOfWork, type ConsumerSpec, type HandlerContext, type RunningConsumer } from './messaging/event-bus';
 export { openDatabase, TypeOrmUnitOfWork, CreateProcessedMessages1700000000000, type DatabaseOptions, type Migration } from './db/database';
 export { serveRequest, toErrorBody, RpcReplySchema, type RpcReply } from './nest/rpc';
 export { ServiceClient, type ServiceClientOptions } from './nest/service-client';

@@ -49,3 +49,15 @@ export const DEADLETTER_SUBJECT_PREFIX = 'lazaret.deadletter';
 export function deadLetterSubject(stream: string): string {
   return `${DEADLETTER_SUBJECT_PREFIX}.${stream}`;
 }
+
+/** NATS subject matching: `*` is one token, `>` one or more trailing tokens. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (s[i] === undefined) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}

@@ -4,6 +4,7 @@ import {
   DeadLetterV1,
   deadLetterSubject,
   STREAMS,
+  subjectMatches,
   type Envelope,
   type EventContract,
   type StreamName,
@@ -128,16 +129,8 @@ export class EventBus {
     data: z.input<C['data']>,
     options: { subject?: string; tenant?: string; id?: string } = {},
   ): Promise<{ id: string; sequence: number; duplicate: boolean }> {
-    const envelope = createEnvelope(contract, data, { source: this.source, tenant: options.tenant, id: options.id });
-    const checked = contract.schema.safeParse(envelope);
-    if (!checked.success) {
-      throw new DomainError('validation-failed', `event ${contract.type} does not match its contract`, { issues: zodIssues(checked.error.issues) });
-    }
-    const subject = options.subject ?? contract.subject;
-    if (!subjectMatches(contract.subject, subject)) {
-      throw new DomainError('validation-failed', `subject ${subject} does not fit ${contract.subject}`);
-    }
-    return this.publishEnvelope(subject, checked.data as Envelope);
+    const { envelope, subject } = buildEnvelope(contract, data, { ...options, source: this.source });
+    return this.publishEnvelope(subject, envelope);
   }
 
   /** Publishes an already-built envelope (validated by the caller). */
@@ -220,6 +213,26 @@ export class EventBus {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Builds and checks an event: the envelope against its contract, the subject against the
+ * contract's pattern. Publishing invalid data is a programming error, refused before it leaves.
+ */
+export function buildEnvelope<C extends EventContract>(
+  contract: C,
+  data: z.input<C['data']>,
+  options: { source: string; subject?: string; tenant?: string; id?: string },
+): { envelope: Envelope; subject: string } {
+  const checked = contract.schema.safeParse(createEnvelope(contract, data, options));
+  if (!checked.success) {
+    throw new DomainError('validation-failed', `event ${contract.type} does not match its contract`, { issues: zodIssues(checked.error.issues) });
+  }
+  const subject = options.subject ?? contract.subject;
+  if (!subjectMatches(contract.subject, subject)) {
+    throw new DomainError('validation-failed', `subject ${subject} does not fit ${contract.subject}`);
+  }
+  return { envelope: checked.data as Envelope, subject };
+}
 
 /** Pulls messages into batches: while one batch is in a transaction, the next accumulates. */
 class BatchWorker<C extends EventContract, Tx> {
@@ -424,16 +437,4 @@ function describe(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; mess
     .slice(0, 10)
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ');
-}
-
-/** NATS subject matching with `*` and `>` wildcards in the pattern. */
-export function subjectMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return s.length > i;
-    if (s[i] === undefined) return false;
-    if (p[i] !== '*' && p[i] !== s[i]) return false;
-  }
-  return p.length === s.length;
 }

@@ -1,11 +1,10 @@
-import { createEnvelope, type Envelope, type EventContract } from '@lazaret/contracts';
+import type { Envelope, EventContract } from '@lazaret/contracts';
 import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { z } from 'zod';
-import { DomainError, zodIssues } from '../errors';
 import { extractTraceContext, injectTraceHeaders, SpanKind, withSpan } from '../telemetry/telemetry';
-import { subjectMatches, type EventBus } from './event-bus';
+import { buildEnvelope, type EventBus } from './event-bus';
 
 /**
  * Transactional outbox: an event is written in the same transaction as the state it announces,
@@ -30,17 +29,11 @@ export class Outbox {
     data: z.input<C['data']>,
     options: { subject?: string; tenant?: string } = {},
   ): Promise<Envelope> {
-    const envelope = createEnvelope(contract, data, { source: this.source, tenant: options.tenant });
-    const checked = contract.schema.safeParse(envelope);
-    if (!checked.success) {
-      throw new DomainError('validation-failed', `event ${contract.type} does not match its contract`, { issues: zodIssues(checked.error.issues) });
-    }
-    const subject = options.subject ?? contract.subject;
-    if (!subjectMatches(contract.subject, subject)) throw new DomainError('validation-failed', `subject ${subject} does not fit ${contract.subject}`);
+    const { envelope, subject } = buildEnvelope(contract, data, { ...options, source: this.source });
     const trace: Record<string, string> = {};
     injectTraceHeaders({ get: (k) => trace[k] ?? '', set: (k, v) => (trace[k] = v) });
-    await tx.query('INSERT INTO outbox (id, subject, envelope, trace) VALUES ($1, $2, $3, $4)', [envelope.id, subject, JSON.stringify(checked.data), JSON.stringify(trace)]);
-    return checked.data as Envelope;
+    await tx.query('INSERT INTO outbox (id, subject, envelope, trace) VALUES ($1, $2, $3, $4)', [envelope.id, subject, JSON.stringify(envelope), JSON.stringify(trace)]);
+    return envelope;
   }
 
   /**
