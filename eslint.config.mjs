@@ -25,7 +25,7 @@ const constraints = (forTests) => {
 const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/test/**/*.ts', 'tests/**/*.ts'];
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '**/vitest.config.ts', 'tmp/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '**/vitest.config.ts', 'tmp/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
