@@ -1,73 +1,89 @@
 import { parseArgs } from 'node:util';
 import { ApiClient } from './api-client';
-import { auditVerifyCommand } from './commands/audit.command';
-import { statusCommand } from './commands/status.command';
+import type { Command, Io, OptionSpec } from './command';
+import { COMMANDS } from './commands';
 import { CliError } from './errors';
 
 export const VERSION = '0.1.0';
 
-const HELP = `lazaret ${VERSION} — container security across build, ship and runtime
+/** Options every command accepts. */
+const COMMON: OptionSpec = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  format: { type: 'string' },
+  timeout: { type: 'string', default: '30' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+};
 
-Usage: lazaret <command> [options]
+export function commandTable(commands: readonly Command[] = COMMANDS): Map<string, Command> {
+  const table = new Map<string, Command>();
+  for (const c of commands) {
+    if (table.has(c.name)) throw new Error(`duplicate CLI command ${c.name}`);
+    table.set(c.name, c);
+  }
+  return table;
+}
+
+function help(commands: Map<string, Command>): string {
+  const width = Math.max(...[...commands.keys()].map((n) => n.length), 7) + 2;
+  const lines = [...commands.values()].map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
+  return `lazaret ${VERSION} — container security across build, ship and runtime
+
+Usage: lazaret <command> [options]    (lazaret <command> --help for its options)
 
 Commands:
-  status              health of every platform service (via the gateway)
-  audit verify        recompute the audit log's hash chain and report the first broken link
-  version             print the CLI version
-  help                this text
+${lines.join('\n')}
+  ${'version'.padEnd(width)}print the CLI version
 
 Options for commands that talk to the platform:
-  --url URL           gateway base URL (env LAZARET_URL, default http://127.0.0.1:8080/api/v1)
+  --url URL           gateway API base (env LAZARET_URL, default http://127.0.0.1:8080/api/v1)
   --api-key KEY       API key (env LAZARET_API_KEY)
-  --format table|json output format (default table)
+  --format FORMAT     output format (default table)
   --timeout SECONDS   request timeout (default 30)
 
 Exit codes: 0 success, 1 the check found a problem, 2 error (usage, config, unreachable).
 `;
+}
 
 /** Runs the CLI; resolves to the exit code. Never throws. */
-export async function run(argv: string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIo()): Promise<number> {
+export async function run(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        url: { type: 'string' },
-        'api-key': { type: 'string' },
-        format: { type: 'string', default: 'table' },
-        timeout: { type: 'string', default: '30' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-    const [command, sub] = positionals;
-    if (values.help || command === 'help' || command === undefined) {
-      io.out(HELP);
-      return command === undefined && !values.help ? 2 : 0;
+    const commands = commandTable();
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const command = commands.get(`${words[0]} ${words[1]}`) ?? commands.get(words[0] ?? '');
+    if (!command) {
+      if (argv.includes('--version') || argv.includes('-v') || words[0] === 'version') {
+        io.out(`lazaret ${VERSION}`);
+        return 0;
+      }
+      if (words[0] === undefined || words[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+        io.out(help(commands));
+        return words[0] === undefined && !argv.includes('--help') && !argv.includes('-h') ? 2 : 0;
+      }
+      const parent = [...commands.keys()].filter((n) => n.startsWith(`${words[0]} `));
+      throw new CliError('usage', parent.length ? `unknown ${words[0]} command ${words[1] ?? '(none)'}; try: ${parent.map((p) => `lazaret ${p}`).join(', ')}` : `unknown command ${words[0]}; see lazaret --help`);
     }
-    if (values.version || command === 'version') {
-      io.out(`lazaret ${VERSION}`);
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON, ...command.options } });
+    if (values.help) {
+      io.out(`${command.usage}\n\n${command.summary}`);
       return 0;
     }
-    const format = values.format;
-    if (format !== 'table' && format !== 'json') throw new CliError('usage', `--format must be table or json, not ${format}`);
     const timeout = Number(values.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new CliError('usage', `--timeout must be a positive number of seconds`);
-    const api = new ApiClient({
-      url: values.url ?? process.env.LAZARET_URL ?? 'http://127.0.0.1:8080/api/v1',
-      apiKey: values['api-key'] ?? process.env.LAZARET_API_KEY,
-      timeoutMs: timeout * 1000,
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new CliError('usage', '--timeout must be a positive number of seconds');
+    let api: ApiClient | undefined;
+    return await command.run({
+      args: positionals.slice(command.name.split(' ').length),
+      values: values as Record<string, string | boolean | string[] | undefined>,
+      io,
+      env,
+      api: () =>
+        (api ??= new ApiClient({
+          url: (values.url as string | undefined) ?? env.LAZARET_URL ?? 'http://127.0.0.1:8080/api/v1',
+          apiKey: (values['api-key'] as string | undefined) ?? env.LAZARET_API_KEY,
+          timeoutMs: timeout * 1000,
+        })),
     });
-    switch (command) {
-      case 'status':
-        return await statusCommand(api, format, io.out);
-      case 'audit':
-        if (sub === 'verify') return await auditVerifyCommand(api, format, io.out);
-        throw new CliError('usage', `unknown audit command ${sub ?? '(none)'}; try: lazaret audit verify`);
-      default:
-        throw new CliError('usage', `unknown command ${command}; see lazaret --help`);
-    }
   } catch (err) {
     if (err instanceof CliError) {
       io.err(`lazaret: ${err.code}: ${err.message}`);
@@ -82,6 +98,6 @@ export async function run(argv: string[], io: { out: (s: string) => void; err: (
   }
 }
 
-function defaultIo() {
-  return { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) };
+function defaultIo(): Io {
+  return { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`), isTty: process.stderr.isTTY === true };
 }

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../api-client';
-import { table } from '../output';
+import type { Command } from '../command';
+import { formatOf, table } from '../output';
 
 interface Status {
   status: 'ok' | 'degraded' | 'down';
@@ -7,24 +7,30 @@ interface Status {
 }
 
 /** `lazaret status`: every service's health, through the gateway. Exit 1 unless all are ok. */
-export async function statusCommand(api: ApiClient, format: 'table' | 'json', out: (s: string) => void): Promise<number> {
-  const status = await api.get<Status>('status');
-  if (format === 'json') {
-    out(JSON.stringify(status, null, 2));
-  } else {
-    out(
-      table(
-        ['SERVICE', 'STATUS', 'VERSION', 'UPTIME', 'CHECKS'],
-        status.services.map((s) => [
-          s.service,
-          s.status,
-          s.version ?? '-',
-          s.uptimeSeconds === undefined ? '-' : `${s.uptimeSeconds}s`,
-          s.error ?? s.checks.map((c) => `${c.name}:${c.status}`).join(' '),
-        ]),
-      ),
-    );
-    out(`\nplatform: ${status.status}`);
-  }
-  return status.status === 'ok' ? 0 : 1;
-}
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'health of every platform service (via the gateway)',
+  usage: 'lazaret status [--format table|json]',
+  async run({ api, values, io }) {
+    const format = formatOf(values.format, ['table', 'json']);
+    const status = await api().get<Status>('status');
+    if (format === 'json') {
+      io.out(JSON.stringify(status, null, 2));
+    } else {
+      io.out(
+        table(
+          ['SERVICE', 'STATUS', 'VERSION', 'UPTIME', 'CHECKS'],
+          status.services.map((s) => [
+            s.service,
+            s.status,
+            s.version ?? '-',
+            s.uptimeSeconds === undefined ? '-' : `${s.uptimeSeconds}s`,
+            s.error ?? s.checks.map((c) => `${c.name}:${c.status}`).join(' '),
+          ]),
+        ),
+      );
+      io.out(`\nplatform: ${status.status}`);
+    }
+    return status.status === 'ok' ? 0 : 1;
+  },
+};
