@@ -44,7 +44,7 @@ describe.skipIf(tools.skip)('the platform under least-privilege NATS identities'
     const headers = { 'x-api-key': platform.adminKey, 'content-type': 'application/json' };
     const status = (await (await fetch(`${platform.apiUrl}/status`, { headers })).json()) as { status: string };
     expect(status.status).toBe('ok');
-    const res = await fetch(`${platform.apiUrl}/images`, { method: 'POST', headers, body: JSON.stringify({ reference: 'registry.example/team/app:2.0' }) });
+    const res = await fetch(`${platform.apiUrl}/images`, { method: 'POST', headers, body: JSON.stringify({ reference: '127.0.0.1:9/team/app:2.0' }) });
     expect(res.status).toBe(202);
     const { submissionId } = (await res.json()) as { submissionId: string };
     const audit = await eventually(

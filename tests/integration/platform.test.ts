@@ -236,7 +236,7 @@ describe.skipIf(tools.skip)('the platform end to end', () => {
   });
 
   it('traces one request across gateway, ingest, JetStream, scanning, audit and Postgres in one trace', async () => {
-    const res = await api('/images', { body: { reference: '127.0.0.1:5000/team/app:1.0' } });
+    const res = await api('/images', { body: { reference: '127.0.0.1:9/team/app:1.0' } });
     expect(res.status).toBe(202);
     const submissionId = res.json.submissionId as string;
     await eventually(async () => ((await sql('SELECT 1 FROM scanning.scans WHERE submission_id = $1', [submissionId])).length === 1 ? true : undefined), { timeoutMs: 15_000, what: 'the scan job' });
@@ -277,7 +277,7 @@ describe.skipIf(tools.skip)('the platform end to end', () => {
     const nc = await connect({ servers: nats.url });
     try {
       nc.publish(ImageSubmittedV1.subject, '{"not": "an envelope"');
-      const good = createEnvelope(ImageSubmittedV1, { submissionId: '0190a3c4-7b9e-4cc1-9d1c-1a2b3c4d5e6f', source: { kind: 'registry', reference: 'alpine:3.20', insecure: false }, platform: 'linux/amd64', requestedBy: { type: 'service', id: 'test' } }, { source: 'ingest' });
+      const good = createEnvelope(ImageSubmittedV1, { submissionId: '0190a3c4-7b9e-4cc1-9d1c-1a2b3c4d5e6f', source: { kind: 'registry', reference: '127.0.0.1:9/library/alpine:3.20', insecure: true }, platform: 'linux/amd64', requestedBy: { type: 'service', id: 'test' } }, { source: 'ingest' });
       nc.publish(ImageSubmittedV1.subject, JSON.stringify(good));
       await nc.flush();
       await eventually(async () => ((await sql('SELECT 1 FROM scanning.scans WHERE submission_id = $1', [good.data.submissionId])).length === 1 ? true : undefined), { timeoutMs: 15_000, what: 'the good message' });

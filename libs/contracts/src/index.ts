@@ -46,4 +46,6 @@ export { AuditRecordedV1, AuditRecordData, AuditOutcomeSchema, auditSubject, typ
 export { AuditQueryV1, AuditVerifyV1, AuditQueryRequest, AuditEntrySchema, type AuditEntry } from './audit/audit-requests.v1';
 export { ImageSubmittedV1, ImageSubmittedData, ImageSourceSchema, ImageReferenceSchema, PlatformSchema, type ImageSource } from './image/image-submitted.v1';
 export { SubmitImageV1, GetSubmissionV1, SubmissionSchema } from './ingest/submit-image.v1';
+export { ScanCompletedV1, ScanCompletedData, DigestSchema, ScannedImageSchema } from './scan/scan-completed.v1';
+export { GetScanV1, GetSbomChunkV1, ListPackagesV1, ScanViewSchema, ScanStatusSchema, SbomFormatSchema, PackageViewSchema, type ScanView } from './scan/scan-requests.v1';
 export { ALL_EVENTS, ALL_REQUESTS } from './registry';

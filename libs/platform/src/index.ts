@@ -18,7 +18,7 @@ export { carrierOf, newHeaders, headersToRecord } from './messaging/headers';
 export { AuditPublisher } from './messaging/audit';
 export { Outbox, CreateOutbox1700000000001 } from './messaging/outbox';
 export { EventBus, type UnitOfWork, type ConsumerSpec, type HandlerContext, type RunningConsumer } from './messaging/event-bus';
-export { openDatabase, TypeOrmUnitOfWork, CreateProcessedMessages1700000000000, type DatabaseOptions, type Migration } from './db/database';
+export { openDatabase, returnedRows, TypeOrmUnitOfWork, CreateProcessedMessages1700000000000, type DatabaseOptions, type Migration } from './db/database';
 export { serveRequest, toErrorBody, RpcReplySchema, type RpcReply } from './nest/rpc';
 export { ServiceClient, type ServiceClientOptions } from './nest/service-client';
 export { createPlatform, runHealthChecks, defaultOpsPort, VERSION, type PlatformContext, type PlatformOptions, type HealthCheckResult } from './nest/platform-context';

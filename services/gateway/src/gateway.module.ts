@@ -8,6 +8,7 @@ import { AuthService } from './application/auth.service';
 import { ImagesService } from './application/images.service';
 import { PlatformStatusService } from './application/platform-status.service';
 import { PrincipalService } from './application/principal.service';
+import { ScansService } from './application/scans.service';
 import type { GatewayConfig } from './config';
 import { RateLimiter } from './domain/rate-limiter';
 import { AuthGuard } from './handlers/http/auth.guard';
@@ -16,10 +17,11 @@ import { TraceContextInterceptor } from './handlers/http/http-tracing';
 import { PlatformController } from './handlers/http/platform.controller';
 import { PrincipalsController } from './handlers/http/principals.controller';
 import { ProblemFilter } from './handlers/http/problem';
+import { ScansController } from './handlers/http/scans.controller';
 import { ValidationInterceptor } from './handlers/http/validation.interceptor';
 
 /** Every HTTP controller of the gateway: the route-policy test and the OpenAPI document walk this list. */
-export const GATEWAY_CONTROLLERS: Type[] = [PrincipalsController, PlatformController, DocsController];
+export const GATEWAY_CONTROLLERS: Type[] = [PrincipalsController, PlatformController, ScansController, DocsController];
 
 type Platform = PlatformContext & { config: PlatformContext['config'] & GatewayConfig };
 
@@ -43,6 +45,7 @@ export class GatewayModule {
         { provide: PlatformStatusService, useFactory: (p: PlatformContext) => new PlatformStatusService(p, client), inject: [PLATFORM] },
         { provide: ImagesService, useValue: new ImagesService(client) },
         { provide: AuditTrailService, useValue: new AuditTrailService(client, platform.audit) },
+        { provide: ScansService, useValue: new ScansService(client, platform.audit) },
         {
           provide: APP_GUARD,
           useFactory: (reflector: Reflector) =>

@@ -1,10 +1,12 @@
 import { createPlatform, startService } from '@lazaret/platform';
 import { SCANNING_MIGRATIONS } from './adapters/migrations';
+import { ScanningConfigSchema } from './config';
 import { ScanningModule } from './scanning.module';
 
 async function main(): Promise<void> {
   const platform = await createPlatform({
     service: 'scanning',
+    configSchema: ScanningConfigSchema,
     streams: ['IMAGES', 'RUNTIME', 'AUDIT', 'DEADLETTER'],
     database: { migrations: SCANNING_MIGRATIONS },
   });

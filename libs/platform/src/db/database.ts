@@ -107,3 +107,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork<EntityManager> {
     return new Set(rows.map((r) => r.message_id));
   }
 }
+
+/** TypeORM answers `UPDATE/DELETE … RETURNING` with `[rows, affected]` and `INSERT … RETURNING` with rows. */
+export function returnedRows<T>(result: T[] | [T[], number]): T[] {
+  return Array.isArray(result[0]) && result.length === 2 && typeof result[1] === 'number' ? (result[0] as T[]) : (result as T[]);
+}

@@ -1,3 +1,4 @@
+import { returnedRows } from '@lazaret/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../domain/roles';
 
@@ -42,11 +43,6 @@ interface KeyRow {
   last_used_at: Date | null;
 }
 
-/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, affected]; INSERT with rows. */
-function returned<T>(result: T[] | [T[], number]): T[] {
-  return Array.isArray(result[0]) && result.length === 2 && typeof result[1] === 'number' ? (result[0] as T[]) : (result as T[]);
-}
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const toPrincipal = (r: PrincipalRow): Principal => ({ id: r.id, name: r.name, type: r.type, roles: r.roles, createdAt: r.created_at.toISOString(), createdBy: r.created_by, disabledAt: iso(r.disabled_at) });
 const toKey = (r: KeyRow): ApiKeyRecord => ({ id: r.id, principalId: r.principal_id, name: r.name, createdAt: r.created_at.toISOString(), expiresAt: iso(r.expires_at), revokedAt: iso(r.revoked_at), lastUsedAt: iso(r.last_used_at) });
@@ -76,7 +72,7 @@ export class PrincipalRepository {
   }
 
   async update(tx: EntityManager, id: string, change: { roles?: Role[]; disabled?: boolean }): Promise<Principal | undefined> {
-    const rows: PrincipalRow[] = returned(await tx.query(
+    const rows: PrincipalRow[] = returnedRows(await tx.query(
       `UPDATE principals SET roles = COALESCE($2, roles),
          disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at WHEN $3 THEN COALESCE(disabled_at, now()) ELSE NULL END
        WHERE id = $1 RETURNING *`,
@@ -113,13 +109,13 @@ export class PrincipalRepository {
   }
 
   async revokeKey(tx: EntityManager, keyId: string): Promise<ApiKeyRecord | undefined> {
-    const rows: KeyRow[] = returned(await tx.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [keyId]));
+    const rows: KeyRow[] = returnedRows(await tx.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [keyId]));
     return rows[0] && toKey(rows[0]);
   }
 
   /** Revokes a principal's keys with this name except the one given (bootstrap rotation). */
   async revokeOtherKeys(tx: EntityManager, principalId: string, name: string, keepId: string): Promise<number> {
-    const rows: KeyRow[] = returned(await tx.query('UPDATE api_keys SET revoked_at = now() WHERE principal_id = $1 AND name = $2 AND id <> $3 AND revoked_at IS NULL RETURNING *', [principalId, name, keepId]));
+    const rows: KeyRow[] = returnedRows(await tx.query('UPDATE api_keys SET revoked_at = now() WHERE principal_id = $1 AND name = $2 AND id <> $3 AND revoked_at IS NULL RETURNING *', [principalId, name, keepId]));
     return rows.length;
   }
 

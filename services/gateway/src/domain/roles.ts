@@ -10,3 +10,4 @@ export const ANY_ROLE: readonly Role[] = ROLES;
 export const ADMIN_ONLY: readonly Role[] = ['admin'];
 export const AUDIT_READERS: readonly Role[] = ['admin', 'auditor'];
 export const IMAGE_WRITERS: readonly Role[] = ['admin', 'secops', 'developer'];
+export const IMAGE_READERS: readonly Role[] = ['admin', 'secops', 'developer', 'auditor'];

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, ImageSubmittedV1 } from '@lazaret/contracts';
 import type { AuditPublisher } from '@lazaret/platform';
 import type { EntityManager } from 'typeorm';
@@ -10,9 +9,10 @@ import type { EntityManager } from 'typeorm';
 export class ScanQueueService {
   constructor(private readonly audit: AuditPublisher) {}
 
+  /** The scan takes the submission's id, so the id a user got at submission finds the scan. */
   async enqueue(envelope: EventEnvelope<typeof ImageSubmittedV1>, tx: EntityManager): Promise<string> {
-    const id = randomUUID();
     const d = envelope.data;
+    const id = d.submissionId;
     await tx.query(
       `INSERT INTO scans (id, submission_id, tenant, source, platform, status, requested_by) VALUES ($1, $2, $3, $4, $5, 'queued', $6)
        ON CONFLICT (submission_id) DO NOTHING`,

@@ -3,12 +3,14 @@ import { PLATFORM, TypeOrmUnitOfWork, type PlatformContext } from '@lazaret/plat
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScanQueueService } from '../application/scan-queue.service';
+import { ScanRunner } from '../application/scan-runner.service';
 
 @Injectable()
 export class ImageSubmittedConsumer implements OnApplicationBootstrap {
   constructor(
     @Inject(PLATFORM) private readonly platform: PlatformContext,
     private readonly scans: ScanQueueService,
+    private readonly runner: ScanRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -21,7 +23,10 @@ export class ImageSubmittedConsumer implements OnApplicationBootstrap {
       handle: async (envelope, ctx) => {
         await this.scans.enqueue(envelope, ctx.tx as EntityManager);
       },
-      onCommitted: () => void this.platform.outbox?.flush(),
+      onCommitted: () => {
+        void this.platform.outbox?.flush();
+        this.runner.kick();
+      },
     });
   }
 }

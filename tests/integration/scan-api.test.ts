@@ -1,0 +1,132 @@
+/**
+ * Build phase through the API, for real: an image pushed to a local registry is submitted with
+ * POST /api/v1/scans, pulled and cataloged by the scanning service, and its packages and SBOMs
+ * read back through the gateway. Ground truth: dpkg-query on the same root filesystem.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkTools, createTestDatabase, eventually, startNatsServer, startPlatform, type NatsServerHandle, type RunningPlatform, type TestDatabase } from '@lazaret/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cycloneDxValidator, spdxValidator } from '../../libs/scanner/test/catalog-fixtures/sbom-validators';
+import { ensureDebianFixture, IMAGE_TEST_TOOLS, pushToRegistry, startRegistry, type DebianFixture, type RunningRegistry } from '../../libs/scanner/test/fixtures';
+
+const ROOT = join(__dirname, '..', '..');
+const tools = checkTools('nats-server', ...IMAGE_TEST_TOOLS);
+const canBuild = process.getuid?.() === 0;
+
+let nats: NatsServerHandle;
+let database: TestDatabase;
+let platform: RunningPlatform;
+let registry: RunningRegistry;
+let debian: DebianFixture;
+
+async function api(path: string, init: { body?: unknown } = {}) {
+  const res = await fetch(`${platform.apiUrl}${path}`, {
+    method: init.body ? 'POST' : 'GET',
+    headers: { 'x-api-key': platform.adminKey, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+function baseLayerDigest(layout: string): string {
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  const manifest = JSON.parse(readFileSync(join(layout, 'blobs', 'sha256', index.manifests[0]!.digest.slice(7)), 'utf8')) as { layers: Array<{ digest: string }> };
+  return manifest.layers[0]!.digest;
+}
+
+async function scanToEnd(reference: string) {
+  const submitted = await api('/scans', { body: { reference, insecure: true } });
+  expect(submitted.status).toBe(202);
+  const id = JSON.parse(submitted.text).id as string;
+  return eventually(
+    async () => {
+      const scan = JSON.parse((await api(`/scans/${id}`)).text) as { status: string };
+      return scan.status === 'succeeded' || scan.status === 'failed' ? scan : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 250, what: `scan ${id} to finish` },
+  );
+}
+
+describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () => {
+  beforeAll(async () => {
+    debian = await ensureDebianFixture();
+    registry = await startRegistry({ auth: 'none' });
+    await pushToRegistry(registry, debian.ociLayoutDir, debian.tag, 'base/debian:bookworm');
+    nats = await startNatsServer();
+    database = await createTestDatabase('lzt_scan');
+    platform = await startPlatform({ root: ROOT, natsUrl: nats.url, databaseUrl: database.url, services: ['ingest', 'scanning', 'audit', 'gateway'] });
+  }, 900_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await registry?.stop();
+    await nats?.stop();
+    await database?.drop();
+  });
+
+  it('scans a two-layer Debian image: every dpkg package, with the layer that introduced it', async () => {
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as {
+      status: string;
+      image: { manifestDigest: string; reference: string };
+      os: { id: string; versionId: string };
+      packageCount: number;
+    };
+    expect(scan.status).toBe('succeeded');
+    expect(scan.os).toMatchObject({ id: 'debian', versionId: '12' });
+    const digest = scan.image.manifestDigest;
+    const expected = execFileSync('dpkg-query', [`--admindir=${debian.rootfsDir}/var/lib/dpkg`, '-W', '-f', '${Package} ${Version}\\n'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .sort();
+    const page = JSON.parse((await api(`/images/${digest}/packages?type=deb&limit=1000`)).text) as {
+      total: number;
+      items: Array<{ name: string; version: string; layerDigest: string; sourceName: string | null; purl: string }>;
+    };
+    expect(page.total).toBe(expected.length);
+    expect(page.items.map((p) => `${p.name} ${p.version}`).sort()).toEqual(expected);
+    // Ground truth for attribution: the dpkg database inside the base layer's own blob.
+    const baseLayer = baseLayerDigest(debian.ociLayoutDir);
+    const inBase = new Set(
+      execFileSync('tar', ['-xzOf', join(debian.ociLayoutDir, 'blobs', 'sha256', baseLayer.slice(7)), '--wildcards', '*var/lib/dpkg/status'], { encoding: 'utf8', maxBuffer: 64 << 20 })
+        .split('\n\n')
+        .map((stanza) => `${/^Package: (.+)$/m.exec(stanza)?.[1]} ${/^Version: (.+)$/m.exec(stanza)?.[1]}`),
+    );
+    for (const p of page.items) {
+      expect(p.layerDigest === baseLayer, `${p.name} ${p.version}`).toBe(inBase.has(`${p.name} ${p.version}`));
+    }
+    for (const name of debian.extraPackages) expect(page.items.find((p) => p.name === name)!.layerDigest).not.toBe(baseLayer);
+    expect(page.items.find((p) => p.name === 'libc6')?.purl).toMatch(/^pkg:deb\/debian\/libc6@.*distro=debian-12/);
+
+    const one = JSON.parse((await api(`/images/${digest}/packages?name=bash`)).text) as { total: number; items: Array<{ name: string }> };
+    expect(one).toMatchObject({ total: 1, items: [{ name: 'bash' }] });
+  });
+
+  it('serves CycloneDX 1.6 and SPDX 2.3 SBOMs that validate against the official schemas', async () => {
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as { image: { manifestDigest: string } };
+    const digest = scan.image.manifestDigest;
+    const cdx = await api(`/images/${digest}/sbom?format=cyclonedx`);
+    expect(cdx.status).toBe(200);
+    expect(cdx.headers.get('content-type')).toContain('application/vnd.cyclonedx+json');
+    const bom = JSON.parse(cdx.text) as { bomFormat: string; components: unknown[]; metadata: { component: { name: string } } };
+    const validateCdx = cycloneDxValidator();
+    expect(validateCdx(bom), JSON.stringify(validateCdx.errors?.slice(0, 3))).toBe(true);
+    expect(bom.components.length).toBeGreaterThan(80);
+    const spdx = await api(`/images/${digest}/sbom?format=spdx`);
+    expect(spdx.status).toBe(200);
+    const doc = JSON.parse(spdx.text);
+    const validateSpdx = spdxValidator();
+    expect(validateSpdx(doc), JSON.stringify(validateSpdx.errors?.slice(0, 3))).toBe(true);
+    // The second scan of the same image read every layer from the cache and gave the same image.
+    expect((await api(`/images/sha256:${'0'.repeat(64)}/sbom`)).status).toBe(404);
+  });
+
+  it('reports a missing image as a failed scan with the registry error, and keeps going', async () => {
+    const scan = (await scanToEnd(`${registry.host}/base/nothing:here`)) as { status: string; error: { code: string; message: string } };
+    expect(scan.status).toBe('failed');
+    expect(scan.error.code).toMatch(/not-found|manifest-unknown|name-unknown/);
+    const bad = await api('/scans', { body: { reference: 'not a reference' } });
+    expect(bad.status).toBe(400);
+  });
+});
