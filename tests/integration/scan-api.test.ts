@@ -67,7 +67,7 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
   });
 
   it('scans a two-layer Debian image: every dpkg package, with the layer that introduced it', async () => {
-    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as {
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as unknown as {
       status: string;
       image: { manifestDigest: string; reference: string };
       os: { id: string; versionId: string };
@@ -104,7 +104,7 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
   });
 
   it('serves CycloneDX 1.6 and SPDX 2.3 SBOMs that validate against the official schemas', async () => {
-    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as { image: { manifestDigest: string } };
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as unknown as { image: { manifestDigest: string } };
     const digest = scan.image.manifestDigest;
     const cdx = await api(`/images/${digest}/sbom?format=cyclonedx`);
     expect(cdx.status).toBe(200);
@@ -123,7 +123,7 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
   });
 
   it('reports a missing image as a failed scan with the registry error, and keeps going', async () => {
-    const scan = (await scanToEnd(`${registry.host}/base/nothing:here`)) as { status: string; error: { code: string; message: string } };
+    const scan = (await scanToEnd(`${registry.host}/base/nothing:here`)) as unknown as { status: string; error: { code: string; message: string } };
     expect(scan.status).toBe('failed');
     expect(scan.error.code).toMatch(/not-found|manifest-unknown|name-unknown/);
     const bad = await api('/scans', { body: { reference: 'not a reference' } });
