@@ -7,7 +7,9 @@ import type { ValidateFunction } from 'ajv';
 import { run } from '../src/main';
 
 // Test-only reuse of libs/scanner's fixture builders and schema validators (built and cached
-// outside the repository; see libs/scanner/test/fixtures/index.ts).
+// outside the repository; see libs/scanner/test/fixtures/index.ts). They are not part of the
+// scanner's public API, so there is no package path to import them by.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 export {
   ensureBusyboxFixture,
   ensureDebianFixture,
@@ -18,6 +20,7 @@ export {
   type DebianFixture,
   type RunningRegistry,
 } from '../../../libs/scanner/test/fixtures';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 export { cycloneDxValidator, errorsOf, spdxValidator } from '../../../libs/scanner/test/catalog-fixtures/sbom-validators';
 
 export interface CliRun {

@@ -268,7 +268,9 @@ export const sbomCommand: Command = {
       bar?.finish();
       const c = coded(err);
       if (!c) throw err;
-      io.err(`lazaret: ${c.code}: ${c.message.replace(/\s*\n\s*/g, ' ')}`);
+      // TLS spoken to a plain-HTTP port: say what would help.
+      const hint = c.code === 'network-error' && values.insecure !== true && /SSL|TLS|EPROTO|wrong version/i.test(c.message) ? ' (a plain-HTTP registry? --insecure allows it)' : '';
+      io.err(`lazaret: ${c.code}: ${c.message.replace(/\s*\n\s*/g, ' ')}${hint}`);
       return 2;
     }
   },
