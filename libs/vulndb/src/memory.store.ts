@@ -124,7 +124,7 @@ export class MemoryAdvisoryStore implements AdvisoryStore {
     }
     const ecosystems: EcosystemCount[] = [...perEco.entries()]
       .map(([ecosystem, e]) => ({ ecosystem, advisories: e.advisories.size, packages: e.packages.size }))
-      .sort((x, y) => x.ecosystem.localeCompare(y.ecosystem));
+      .sort((x, y) => (x.ecosystem < y.ecosystem ? -1 : x.ecosystem > y.ecosystem ? 1 : 0));
     const status: StoreStatus = {
       advisories: this.advisories.size,
       withdrawn,

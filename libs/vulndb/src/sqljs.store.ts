@@ -99,7 +99,8 @@ export class SqlJsAdvisoryStore implements AdvisoryStore {
       const ok = check[0]?.values[0]?.[0];
       if (ok !== 'ok') problem = `integrity check failed (${String(ok)})`;
       else {
-        const schema = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
+        const hasMeta = db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").length > 0;
+        const schema = hasMeta ? db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0] : undefined;
         if (schema === undefined) problem = 'not a Lazaret vulnerability database (no schema marker)';
         else if (schema !== SQLJS_SCHEMA) {
           db.close();
