@@ -4,9 +4,12 @@
  * without a single permission violation.
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { checkTools, createTestDatabase, eventually, startNatsServer, startPlatform, type NatsServerHandle, type RunningPlatform, type TestDatabase } from '@lazaret/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDebianFixture, IMAGE_TEST_TOOLS } from '../../libs/scanner/test/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const tools = checkTools('nats-server');
@@ -34,10 +37,44 @@ describe.skipIf(tools.skip)('the platform under least-privilege NATS identities'
     });
   }, 120_000);
 
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !platform) return;
+    for (const [service, lines] of Object.entries(platform.logs)) {
+      const bad = lines.filter((l) => /"level":"(warn|error|fatal)"|failed|Violation/.test(l)).slice(-6);
+      if (bad.length) process.stderr.write(`--- ${service}\n${bad.join('\n')}\n`);
+    }
+  });
+
   afterAll(async () => {
     await platform?.stop();
     await nats?.stop();
     await database?.drop();
+  });
+
+  const imageTools = checkTools(...IMAGE_TEST_TOOLS);
+  it.skipIf(imageTools.skip || process.getuid?.() !== 0)('scans an uploaded archive kept in the Object Store', async () => {
+    const debian = await ensureDebianFixture();
+    const res = await fetch(`${platform.apiUrl}/scans/archive?format=oci-archive&name=uploaded/debian:12`, {
+      method: 'POST',
+      headers: { 'x-api-key': platform.adminKey, 'content-type': 'application/octet-stream', 'content-length': String(statSync(debian.ociArchive).size) },
+      body: Readable.toWeb(createReadStream(debian.ociArchive)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const scan = await eventually(
+      async () => {
+        const s = (await (await fetch(`${platform.apiUrl}/scans/${id}`, { headers: { 'x-api-key': platform.adminKey } })).json()) as { status: string };
+        return s.status === 'succeeded' || s.status === 'failed' ? s : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: 'the upload scan' },
+    );
+    expect(scan).toMatchObject({ status: 'succeeded', os: { id: 'debian' }, image: { reference: 'uploaded/debian:12' } });
+    expect((scan as unknown as { packageCount: number }).packageCount).toBeGreaterThan(80);
+    const wrongType = await fetch(`${platform.apiUrl}/scans/archive?format=oci-archive`, { method: 'POST', headers: { 'x-api-key': platform.adminKey, 'content-type': 'text/plain' }, body: 'x' });
+    expect(wrongType.status).toBe(415);
+    const empty = await fetch(`${platform.apiUrl}/scans/archive?format=oci-archive`, { method: 'POST', headers: { 'x-api-key': platform.adminKey, 'content-type': 'application/octet-stream' }, body: '' });
+    expect(empty.status).toBe(400);
   });
 
   it('serves a request that crosses four services, with no permission violation anywhere', async () => {

@@ -36,6 +36,7 @@ export {
   DEADLETTER_SUBJECT_PREFIX,
   deadLetterSubject,
   subjectMatches,
+  OBJECT_BUCKETS,
   type ServiceName,
   type BackendService,
   type StreamDefinition,

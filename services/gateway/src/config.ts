@@ -18,6 +18,8 @@ export const GatewayConfigSchema = z.object({
   LAZARET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   LAZARET_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   LAZARET_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(1024 * 1024),
+  /** Largest image archive accepted by POST /api/v1/scans/archive. */
+  LAZARET_UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 ** 3).default(4 * 1024 ** 3),
   LAZARET_TRUST_PROXY: bool.default(false),
   LAZARET_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

@@ -17,7 +17,8 @@ import { TraceContextInterceptor } from './handlers/http/http-tracing';
 import { PlatformController } from './handlers/http/platform.controller';
 import { PrincipalsController } from './handlers/http/principals.controller';
 import { ProblemFilter } from './handlers/http/problem';
-import { ScansController } from './handlers/http/scans.controller';
+import { ScansController, UPLOAD_LIMIT } from './handlers/http/scans.controller';
+import { UploadStore } from './adapters/upload.store';
 import { ValidationInterceptor } from './handlers/http/validation.interceptor';
 
 /** Every HTTP controller of the gateway: the route-policy test and the OpenAPI document walk this list. */
@@ -46,6 +47,8 @@ export class GatewayModule {
         { provide: ImagesService, useValue: new ImagesService(client) },
         { provide: AuditTrailService, useValue: new AuditTrailService(client, platform.audit) },
         { provide: ScansService, useValue: new ScansService(client, platform.audit) },
+        { provide: UploadStore, useValue: new UploadStore(platform.nc) },
+        { provide: UPLOAD_LIMIT, useValue: cfg.LAZARET_UPLOAD_LIMIT_BYTES },
         {
           provide: APP_GUARD,
           useFactory: (reflector: Reflector) =>

@@ -6,6 +6,7 @@ import { GatewayConfigSchema } from './config';
 import { GATEWAY_CONTROLLERS, GatewayModule, serviceClientFor } from './gateway.module';
 import { DocsController } from './handlers/http/docs.controller';
 import { installHttpTracing } from './handlers/http/http-tracing';
+import { UPLOAD_TYPES } from './handlers/http/scans.controller';
 import { buildOpenApi } from './handlers/http/openapi';
 
 async function main(): Promise<void> {
@@ -27,7 +28,12 @@ async function main(): Promise<void> {
     module: GatewayModule.register(platform, client),
     port: platform.config.LAZARET_PORT,
     bodyLimit: platform.config.LAZARET_BODY_LIMIT_BYTES,
-    configureFastify: (adapter) => installHttpTracing(adapter.getInstance()),
+    configureFastify: (adapter) => {
+      const fastify = adapter.getInstance();
+      installHttpTracing(fastify);
+      // Archives stay a stream: the upload route meters and stores them as they arrive.
+      fastify.addContentTypeParser(UPLOAD_TYPES, (_req, payload, done) => done(null, payload));
+    },
   });
 }
 

@@ -1,6 +1,7 @@
 import { PLATFORM, type PlatformContext } from '@lazaret/platform';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ScanRepository } from './adapters/scan.repository';
+import { UploadReader } from './adapters/upload.reader';
 import { ScanQueryService } from './application/scan-query.service';
 import { ScanQueueService } from './application/scan-queue.service';
 import { ScanRunner } from './application/scan-runner.service';
@@ -19,7 +20,7 @@ type Platform = PlatformContext & { config: PlatformContext['config'] & Scanning
     {
       provide: ScanRunner,
       useFactory: (p: Platform, repo: ScanRepository) =>
-        new ScanRunner(repo, p.outbox!, p.audit, p.logger, {
+        new ScanRunner(repo, p.outbox!, p.audit, p.logger, new UploadReader(p.nc), {
           cacheDir: p.config.LAZARET_SCAN_CACHE_DIR,
           concurrency: p.config.LAZARET_SCAN_CONCURRENCY,
           staleSeconds: p.config.LAZARET_SCAN_STALE_SECONDS,

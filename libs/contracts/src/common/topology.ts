@@ -33,16 +33,22 @@ export interface StreamDefinition {
 const DAY = 86_400;
 const GiB = 1024 ** 3;
 
-/** JetStream streams. Subjects are disjoint: requests (`lazaret.<svc>.<verb>.v1`) never fall into one. */
+const MiB = 1024 ** 2;
+
+/**
+ * JetStream streams. Subjects are disjoint: requests (`lazaret.<svc>.<verb>.v1`) never fall into
+ * one. Sizes are reserved on the server when a stream is created, so the defaults stay modest
+ * (about 8 GiB in all) to start on small disks; grow them for production.
+ */
 export const STREAMS: Record<StreamName, StreamDefinition> = {
-  IMAGES: { name: 'IMAGES', subjects: ['lazaret.image.>', 'lazaret.scan.>', 'lazaret.finding.>'], maxAgeSeconds: 30 * DAY, maxBytes: 5 * GiB, duplicateWindowSeconds: 120 },
-  RUNTIME: { name: 'RUNTIME', subjects: ['lazaret.runtime.>', 'lazaret.workload.>'], maxAgeSeconds: 7 * DAY, maxBytes: 20 * GiB, duplicateWindowSeconds: 120 },
-  AGENTS: { name: 'AGENTS', subjects: ['lazaret.agent.*.events', 'lazaret.agent.*.acks'], maxAgeSeconds: 2 * DAY, maxBytes: 10 * GiB, duplicateWindowSeconds: 120 },
-  ALERTS: { name: 'ALERTS', subjects: ['lazaret.alert.>'], maxAgeSeconds: 90 * DAY, maxBytes: 5 * GiB, duplicateWindowSeconds: 120 },
-  COMMANDS: { name: 'COMMANDS', subjects: ['lazaret.agent.*.commands'], maxAgeSeconds: 1 * DAY, maxBytes: 1 * GiB, duplicateWindowSeconds: 120 },
+  IMAGES: { name: 'IMAGES', subjects: ['lazaret.image.>', 'lazaret.scan.>', 'lazaret.finding.>'], maxAgeSeconds: 30 * DAY, maxBytes: 1 * GiB, duplicateWindowSeconds: 120 },
+  RUNTIME: { name: 'RUNTIME', subjects: ['lazaret.runtime.>', 'lazaret.workload.>'], maxAgeSeconds: 7 * DAY, maxBytes: 3 * GiB, duplicateWindowSeconds: 120 },
+  AGENTS: { name: 'AGENTS', subjects: ['lazaret.agent.*.events', 'lazaret.agent.*.acks'], maxAgeSeconds: 2 * DAY, maxBytes: 1 * GiB, duplicateWindowSeconds: 120 },
+  ALERTS: { name: 'ALERTS', subjects: ['lazaret.alert.>'], maxAgeSeconds: 90 * DAY, maxBytes: 512 * MiB, duplicateWindowSeconds: 120 },
+  COMMANDS: { name: 'COMMANDS', subjects: ['lazaret.agent.*.commands'], maxAgeSeconds: 1 * DAY, maxBytes: 256 * MiB, duplicateWindowSeconds: 120 },
   // Audit records are five tokens (lazaret.audit.<service>.<action>.v1); audit requests are four.
-  AUDIT: { name: 'AUDIT', subjects: ['lazaret.audit.*.*.v1'], maxAgeSeconds: 30 * DAY, maxBytes: 10 * GiB, duplicateWindowSeconds: 600 },
-  DEADLETTER: { name: 'DEADLETTER', subjects: ['lazaret.deadletter.>'], maxAgeSeconds: 30 * DAY, maxBytes: 2 * GiB, duplicateWindowSeconds: 120 },
+  AUDIT: { name: 'AUDIT', subjects: ['lazaret.audit.*.*.v1'], maxAgeSeconds: 30 * DAY, maxBytes: 1 * GiB, duplicateWindowSeconds: 600 },
+  DEADLETTER: { name: 'DEADLETTER', subjects: ['lazaret.deadletter.>'], maxAgeSeconds: 30 * DAY, maxBytes: 256 * MiB, duplicateWindowSeconds: 120 },
 };
 
 export const DEADLETTER_SUBJECT_PREFIX = 'lazaret.deadletter';
@@ -61,3 +67,12 @@ export function subjectMatches(pattern: string, subject: string): boolean {
   }
   return p.length === s.length;
 }
+
+/**
+ * NATS Object Store buckets: large payloads (uploaded image archives, later pcaps and forensic
+ * bundles) travel here; messages carry the object name and digest.
+ */
+export const OBJECT_BUCKETS = {
+  /** Image archives uploaded through the gateway, kept for a day. */
+  uploads: { name: 'uploads', ttlSeconds: 86_400, maxBytes: 4 * GiB },
+} as const;

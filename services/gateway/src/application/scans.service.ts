@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetSbomChunkV1, GetScanV1, GetSubmissionV1, ListPackagesV1, SubmitImageV1, type RequestOf, type ScanView } from '@lazaret/contracts';
 import { DomainError, isDomainError, type AuditPublisher, type ServiceClient } from '@lazaret/platform';
+import type { UploadStore } from '../adapters/upload.store';
 import { actorOf, type Caller } from './auth.service';
 
 /** Scans are ingest's (submission) and scanning's (everything after): the gateway joins them. */
@@ -14,6 +15,18 @@ export class ScansService {
   async submit(caller: Caller, reference: string, platform: string, insecure: boolean): Promise<ScanView> {
     const s = await this.client.request(SubmitImageV1, { actor: actorOf(caller), source: { kind: 'registry', reference, insecure }, platform });
     return queued(s.submissionId, reference, platform, s.submittedAt);
+  }
+
+  /** An uploaded archive: stored in the object store first, then submitted like a reference. */
+  async upload(caller: Caller, uploads: UploadStore, body: Readable, limitBytes: number, format: 'oci-archive' | 'docker-archive', platform: string, name?: string): Promise<ScanView> {
+    const stored = await uploads.put(body, limitBytes);
+    await this.audit.record({ action: 'image.upload', actor: actorOf(caller), outcome: 'success', resource: { type: 'upload', id: stored.objectName }, details: { digest: stored.digest, size: stored.size, format, name: name ?? null } });
+    const s = await this.client.request(SubmitImageV1, {
+      actor: actorOf(caller),
+      source: { kind: 'upload', objectName: stored.objectName, digest: stored.digest, format, ...(name ? { name } : {}) },
+      platform,
+    });
+    return queued(s.submissionId, `upload:${stored.objectName}`, platform, s.submittedAt);
   }
 
   async get(caller: Caller, id: string): Promise<ScanView> {

@@ -3,6 +3,7 @@ import { ScanCompletedV1, type ScanView } from '@lazaret/contracts';
 import type { AuditPublisher, Logger, Outbox } from '@lazaret/platform';
 import {
   catalogImage,
+  openArchiveBlob,
   cycloneDxJson,
   defaultCatalogers,
   DirectoryLayerCache,
@@ -13,6 +14,7 @@ import {
   type LayerCache,
 } from '@lazaret/scanner';
 import type { ClaimedScan, ScanRepository } from '../adapters/scan.repository';
+import type { UploadReader } from '../adapters/upload.reader';
 
 export const TOOL = { name: 'lazaret', version: '0.1.0' };
 
@@ -33,6 +35,7 @@ export class ScanRunner {
     private readonly outbox: Outbox,
     private readonly audit: AuditPublisher,
     private readonly logger: Logger,
+    private readonly uploads: UploadReader,
     private readonly settings: { cacheDir: string; concurrency: number; staleSeconds: number; maxAttempts: number; pollMs?: number },
   ) {
     this.cache = new DirectoryLayerCache(settings.cacheDir);
@@ -85,20 +88,29 @@ export class ScanRunner {
     this.logger.info({ scanId: job.id, source: job.source.kind, attempt: job.attempts }, 'scan started');
     let catalog: ImageCatalog;
     try {
-      if (job.source.kind !== 'registry') throw Object.assign(new Error('uploaded archives are not scanned by this release'), { code: 'unsupported-source' });
-      catalog = await catalogImage(job.source.reference, {
-        format: 'registry',
-        insecure: job.source.insecure,
+      const options = {
         platform: job.platform,
         catalogers: this.catalogers,
         cache: this.cache,
-        onProgress: (p) => {
+        onProgress: (p: { phase: string; bytesRead: number; bytesTotal: number }) => {
           const now = Date.now();
           if (now - lastBeat < 1_000 && p.phase !== 'done') return;
           lastBeat = now;
           void this.scans.heartbeat(job.id, { phase: p.phase, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }).catch(() => undefined);
         },
-      });
+      };
+      if (job.source.kind === 'registry') {
+        catalog = await catalogImage(job.source.reference, { ...options, format: 'registry', insecure: job.source.insecure });
+      } else {
+        const blob = await this.uploads.blob(job.source.objectName, job.source.digest);
+        const source = await openArchiveBlob(blob, { format: job.source.format });
+        try {
+          catalog = await catalogImage(source, options);
+        } finally {
+          await source.close();
+        }
+        if (job.source.name) catalog = { ...catalog, reference: job.source.name };
+      }
     } catch (err) {
       await this.fail(job, err, Date.now() - started);
       return;

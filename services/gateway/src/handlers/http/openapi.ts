@@ -75,6 +75,7 @@ export function buildOpenApi(controllers: Type[], version: string): Record<strin
       ...(spec.access === 'public' ? { security: [] } : { 'x-lazaret-roles': spec.access }),
       ...(parameters.length ? { parameters } : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.consumes ? { requestBody: { required: true, content: Object.fromEntries(spec.consumes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
       responses,
     };
   }

@@ -24,6 +24,8 @@ export interface RouteSpec {
   status?: number;
   /** Response content type when not JSON. */
   produces?: string;
+  /** Binary request bodies (uploads): accepted content types; the body is a stream, not parsed. */
+  consumes?: string[];
 }
 
 export const Route = (spec: RouteSpec) => SetMetadata(ROUTE_SPEC, spec);

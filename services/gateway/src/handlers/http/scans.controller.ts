@@ -1,7 +1,9 @@
 import { DigestSchema, ImageReferenceSchema, PackageViewSchema, PlatformSchema, SbomFormatSchema, ScanViewSchema } from '@lazaret/contracts';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { z } from 'zod';
 import type { Caller } from '../../application/auth.service';
+import { UploadStore } from '../../adapters/upload.store';
 import { ScansService } from '../../application/scans.service';
 import { IMAGE_READERS, IMAGE_WRITERS } from '../../domain/roles';
 import { CurrentCaller, Route } from './route.decorator';
@@ -12,6 +14,14 @@ const SubmitScanBody = z.strictObject({
   platform: PlatformSchema.default('linux/amd64'),
   insecure: z.boolean().default(false).describe('Allow plain HTTP to the registry (local registries only).'),
 });
+const ArchiveQuery = z.strictObject({
+  format: z.enum(['oci-archive', 'docker-archive']),
+  platform: PlatformSchema.default('linux/amd64'),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/, 'a name for the image, 1-200 of A-Z a-z 0-9 . _ : / @ -').optional(),
+});
+export const UPLOAD_TYPES = ['application/octet-stream', 'application/x-tar'];
+export const UPLOAD_LIMIT = Symbol('lazaret.upload-limit');
+
 const DigestParams = z.strictObject({ digest: DigestSchema });
 const SbomQuery = z.strictObject({ format: SbomFormatSchema.default('cyclonedx') });
 const PackagesQuery = z.strictObject({
@@ -29,7 +39,27 @@ interface Reply {
 
 @Controller('api/v1')
 export class ScansController {
-  constructor(private readonly scans: ScansService) {}
+  constructor(
+    private readonly scans: ScansService,
+    private readonly uploads: UploadStore,
+    @Inject(UPLOAD_LIMIT) private readonly uploadLimit: number,
+  ) {}
+
+  @Post('scans/archive')
+  @HttpCode(202)
+  @Route({
+    summary: 'Scan an uploaded image archive',
+    description: 'The body is an oci-archive or a docker-archive (`docker save` output), streamed into the NATS Object Store.',
+    tags: ['scans'],
+    access: IMAGE_WRITERS,
+    query: ArchiveQuery,
+    consumes: UPLOAD_TYPES,
+    response: ScanViewSchema,
+    status: 202,
+  })
+  upload(@CurrentCaller() caller: Caller, @Query() query: z.output<typeof ArchiveQuery>, @Req() req: { body: Readable }) {
+    return this.scans.upload(caller, this.uploads, req.body, this.uploadLimit, query.format, query.platform, query.name);
+  }
 
   @Post('scans')
   @HttpCode(202)

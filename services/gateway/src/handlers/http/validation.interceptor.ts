@@ -19,8 +19,11 @@ export class ValidationInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<GatewayRequest>();
     if (spec?.params) req.params = parse(spec.params, req.params ?? {}, 'path');
     if (spec?.query) req.query = parse(spec.query, req.query ?? {}, 'query');
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (spec?.consumes && !spec.consumes.includes(type)) {
+      throw new DomainError<ProblemCode>('unsupported-media-type', `send the body as ${spec.consumes.join(' or ')}, not ${type || 'nothing'}`);
+    }
     if (spec?.body) {
-      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/json') throw new DomainError<ProblemCode>('unsupported-media-type', `send the body as application/json, not ${type || 'nothing'}`);
       req.body = parse(spec.body, req.body, 'body');
     }
