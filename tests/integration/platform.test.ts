@@ -331,9 +331,10 @@ describe.skipIf(tools.skip)('the platform end to end', () => {
   it('limits requests per principal with 429 and Retry-After', async () => {
     const created = await api('/principals', { body: { name: 'burst', roles: ['developer'] } });
     const key = (await api(`/principals/${created.json.id}/api-keys`, { body: { name: 'burst' } })).json.key as string;
-    const results = await Promise.all(Array.from({ length: RATE_LIMIT + 20 }, () => api('/me', { key })));
+    const results = await Promise.all(Array.from({ length: RATE_LIMIT + 50 }, () => api('/me', { key })));
     const limited = results.filter((r) => r.status === 429);
-    expect(limited.length).toBeGreaterThanOrEqual(20);
+    // The bucket refills at RATE_LIMIT/min while the burst is in flight: allow a few tokens back.
+    expect(limited.length).toBeGreaterThanOrEqual(40);
     expect(limited[0]!.json.code).toBe('rate-limited');
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await api('/status')).status).toBe(200);
