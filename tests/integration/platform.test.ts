@@ -108,6 +108,7 @@ describe.skipIf(tools.skip)('the platform end to end', () => {
         LAZARET_AUTH_FAILURES_PER_MINUTE: '1000',
         LAZARET_BODY_LIMIT_BYTES: '65536',
         LAZARET_MAX_DELIVER: '3',
+        LAZARET_REGISTRY_ALLOWLIST: '127.0.0.1:*,registry.example.com',
       },
     });
   }, 120_000);
@@ -205,6 +206,7 @@ describe.skipIf(tools.skip)('the platform end to end', () => {
       ['wrong content type', await api('/principals', { raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type'],
       ['unknown route', await api('/nope'), 404, 'not-found'],
       ['missing principal', await api('/principals/00000000-0000-4000-8000-000000000000'), 404, 'not-found'],
+      ['registry not allowed', await api('/scans', { body: { reference: '169.254.169.254/latest/meta-data:x' } }), 403, 'forbidden'],
     ];
     for (const [name, res, status, code] of cases) {
       expect({ name, status: res.status, code: res.json.code }).toEqual({ name, status, code });

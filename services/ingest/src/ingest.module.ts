@@ -1,4 +1,6 @@
 import { PLATFORM, type PlatformContext } from '@lazaret/platform';
+import type { IngestConfig } from './config';
+import { RegistryPolicy } from './domain/registry-policy';
 import { Module } from '@nestjs/common';
 import { SubmissionRepository } from './adapters/submission.repository';
 import { SubmissionService } from './application/submission.service';
@@ -9,7 +11,7 @@ import { SubmissionRequestsHandler } from './handlers/submission-requests.handle
   providers: [
     {
       provide: SubmissionService,
-      useFactory: (p: PlatformContext) => new SubmissionService(new SubmissionRepository(p.db!), p.outbox!, p.audit),
+      useFactory: (p: PlatformContext & { config: IngestConfig }) => new SubmissionService(new RegistryPolicy(p.config.LAZARET_REGISTRY_ALLOWLIST, p.config.LAZARET_ALLOW_INSECURE_REGISTRIES), new SubmissionRepository(p.db!), p.outbox!, p.audit),
       inject: [PLATFORM],
     },
   ],

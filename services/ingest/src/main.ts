@@ -1,10 +1,12 @@
 import { createPlatform, startService } from '@lazaret/platform';
 import { INGEST_MIGRATIONS } from './adapters/migrations';
+import { IngestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
 
 async function main(): Promise<void> {
   const platform = await createPlatform({
     service: 'ingest',
+    configSchema: IngestConfigSchema,
     streams: ['IMAGES', 'RUNTIME', 'AGENTS', 'AUDIT', 'DEADLETTER'],
     database: { migrations: INGEST_MIGRATIONS },
   });
