@@ -122,6 +122,68 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
     expect((await api(`/images/sha256:${'0'.repeat(64)}/sbom`)).status).toBe(404);
   });
 
+  it('matches the vulnerability database: findings, verdict, vulnerability view, and re-matching after an import', async () => {
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as unknown as { image: { manifestDigest: string } };
+    const digest = scan.image.manifestDigest;
+    type Findings = { total: number; items: Array<{ id: string; package: { name: string }; state: string; fixAvailable: boolean; severity: string; layerDigest: string | null }> };
+    const all = JSON.parse((await api(`/images/${digest}/findings?limit=1000`)).text) as Findings;
+    // From the shipped sample (genuine Debian advisories): tar's CVE-2005-2541 is "won't fix" in
+    // bookworm; glibc's CVE-2023-4911 is fixed by a Debian backport this image already has.
+    const tar = all.items.find((f) => f.id === 'CVE-2005-2541' && f.package.name === 'tar');
+    expect(tar).toMatchObject({ state: 'wont-fix', fixAvailable: false });
+    expect(all.items.some((f) => f.id === 'CVE-2023-4911')).toBe(false);
+    expect(all.items.some((f) => f.id === 'CVE-2011-3374' && f.package.name === 'apt')).toBe(true);
+    const onlyFixable = JSON.parse((await api(`/images/${digest}/findings?fixable=true`)).text) as Findings;
+    expect(onlyFixable.items.every((f) => f.fixAvailable)).toBe(true);
+    expect((await api(`/images/${digest}/findings?severity=bogus`)).status).toBe(400);
+    const before = JSON.parse((await api(`/images/${digest}/verdict`)).text) as { pass: boolean };
+    expect(before.pass).toBe(true);
+    const vuln = JSON.parse((await api('/vulnerabilities/CVE-2005-2541')).text) as { images: Array<{ digest: string; packages: Array<{ name: string }> }> };
+    expect(vuln.images.find((i) => i.digest === digest)?.packages.map((p) => p.name)).toContain('tar');
+
+    // A new advisory (a test record, not a real vulnerability) for bash in Debian 12, critical,
+    // with a fix: importing it re-matches the stored image without pulling it again.
+    const bash = (JSON.parse((await api(`/images/${digest}/packages?name=bash`)).text) as { items: Array<{ sourceName: string | null }> }).items[0]!;
+    const record = {
+      schema_version: '1.6.0',
+      id: 'x_LZT-TEST-2026-0001',
+      modified: '2026-11-28T00:00:00Z',
+      summary: 'test advisory used by the integration suite',
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+      affected: [{ package: { ecosystem: 'Debian:12', name: bash.sourceName ?? 'bash' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '99.0-1' }] }] }],
+    };
+    const imported = await fetch(`${platform.apiUrl}/vulndb/imports?fileName=test.json`, {
+      method: 'POST',
+      headers: { 'x-api-key': platform.adminKey, 'content-type': 'application/octet-stream' },
+      body: JSON.stringify([record]),
+    });
+    expect(imported.status).toBe(202);
+    const importId = ((await imported.json()) as { id: string }).id;
+    const done = await eventually(
+      async () => {
+        const r = JSON.parse((await api(`/vulndb/imports/${importId}`)).text) as { status: string };
+        return r.status === 'running' ? undefined : r;
+      },
+      { timeoutMs: 60_000, what: 'the import' },
+    );
+    expect(done).toMatchObject({ status: 'succeeded', report: { imported: 1, invalid: 0 }, rematched: { newFindings: 1 } });
+    const after = JSON.parse((await api(`/images/${digest}/findings?id=x_LZT-TEST-2026-0001`)).text) as Findings;
+    expect(after.items).toMatchObject([{ id: 'x_LZT-TEST-2026-0001', package: { name: 'bash' }, severity: 'critical', fixAvailable: true }]);
+    const verdict = JSON.parse((await api(`/images/${digest}/verdict`)).text) as { pass: boolean; violations: Array<{ id: string }> };
+    expect(verdict.pass).toBe(false);
+    expect(verdict.violations.map((v) => v.id)).toEqual(['x_LZT-TEST-2026-0001']);
+    const status = JSON.parse((await api('/vulndb')).text) as { advisories: number; ecosystems: Array<{ ecosystem: string }> };
+    expect(status.ecosystems.map((e) => e.ecosystem)).toContain('Debian:12');
+
+    const bad = await fetch(`${platform.apiUrl}/vulndb/imports?fileName=junk.json`, { method: 'POST', headers: { 'x-api-key': platform.adminKey, 'content-type': 'application/octet-stream' }, body: 'not json at all' });
+    const badId = ((await bad.json()) as { id: string }).id;
+    const failed = await eventually(async () => {
+      const r = JSON.parse((await api(`/vulndb/imports/${badId}`)).text) as { status: string };
+      return r.status === 'running' ? undefined : r;
+    });
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'unsupported-input' } });
+  });
+
   it('reports a missing image as a failed scan with the registry error, and keeps going', async () => {
     const scan = (await scanToEnd(`${registry.host}/base/nothing:here`)) as unknown as { status: string; error: { code: string; message: string } };
     expect(scan.status).toBe('failed');

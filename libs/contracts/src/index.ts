@@ -49,4 +49,18 @@ export { ImageSubmittedV1, ImageSubmittedData, ImageSourceSchema, ImageReference
 export { SubmitImageV1, GetSubmissionV1, SubmissionSchema } from './ingest/submit-image.v1';
 export { ScanCompletedV1, ScanCompletedData, DigestSchema, ScannedImageSchema } from './scan/scan-completed.v1';
 export { GetScanV1, GetSbomChunkV1, ListPackagesV1, ScanViewSchema, ScanStatusSchema, SbomFormatSchema, PackageViewSchema, type ScanView } from './scan/scan-requests.v1';
+export {
+  FindingsDetectedV1,
+  ListFindingsV1,
+  GetVerdictV1,
+  GetVulnerabilityV1,
+  ImportVulnDbV1,
+  GetVulnDbImportV1,
+  VulnDbStatusV1,
+  FindingViewSchema,
+  SeveritySchema,
+  VerdictSchema,
+  VulnDbImportSchema,
+  type FindingView,
+} from './finding/findings.v1';
 export { ALL_EVENTS, ALL_REQUESTS } from './registry';

@@ -6,11 +6,12 @@ import { ImageSubmittedV1 } from './image/image-submitted.v1';
 import { GetSubmissionV1, SubmitImageV1 } from './ingest/submit-image.v1';
 import { DeadLetterV1 } from './platform/dead-letter';
 import { HealthRequests } from './platform/health.v1';
+import { FindingsDetectedV1, GetVerdictV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, ListFindingsV1, VulnDbStatusV1 } from './finding/findings.v1';
 import { ScanCompletedV1 } from './scan/scan-completed.v1';
 import { GetSbomChunkV1, GetScanV1, ListPackagesV1 } from './scan/scan-requests.v1';
 
 /** Every event contract, for schema snapshots and docs. Add new contracts here explicitly. */
-export const ALL_EVENTS: readonly EventContract[] = [AuditRecordedV1, DeadLetterV1, ImageSubmittedV1, ScanCompletedV1];
+export const ALL_EVENTS: readonly EventContract[] = [AuditRecordedV1, DeadLetterV1, ImageSubmittedV1, ScanCompletedV1, FindingsDetectedV1];
 
 export const ALL_REQUESTS: readonly RequestContract[] = [
   ...Object.values(HealthRequests),
@@ -21,4 +22,10 @@ export const ALL_REQUESTS: readonly RequestContract[] = [
   GetScanV1,
   GetSbomChunkV1,
   ListPackagesV1,
+  ListFindingsV1,
+  GetVerdictV1,
+  GetVulnerabilityV1,
+  ImportVulnDbV1,
+  GetVulnDbImportV1,
+  VulnDbStatusV1,
 ];

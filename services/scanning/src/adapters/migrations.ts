@@ -80,4 +80,50 @@ export class CreateImages1700000000301 implements MigrationInterface {
   }
 }
 
-export const SCANNING_MIGRATIONS = [CreateScans1700000000300, CreateImages1700000000301];
+/** The vulnerability database (libs/vulndb's store layout) and each image's findings. */
+export class CreateVulnDb1700000000302 implements MigrationInterface {
+  name = 'CreateVulnDb1700000000302';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE vuln_advisories (id text PRIMARY KEY, modified text NOT NULL, withdrawn text, body jsonb NOT NULL)');
+    await q.query('CREATE TABLE vuln_affected (advisory_id text NOT NULL REFERENCES vuln_advisories(id) ON DELETE CASCADE, ecosystem_key text NOT NULL, name_key text NOT NULL, body jsonb NOT NULL)');
+    await q.query('CREATE INDEX vuln_affected_key ON vuln_affected (ecosystem_key, name_key)');
+    await q.query('CREATE INDEX vuln_affected_advisory ON vuln_affected (advisory_id)');
+    await q.query('CREATE TABLE vuln_kev (cve_id text PRIMARY KEY, body jsonb NOT NULL)');
+    await q.query('CREATE TABLE vuln_epss (cve_id text PRIMARY KEY, score float8 NOT NULL, percentile float8 NOT NULL)');
+    await q.query('CREATE TABLE vuln_meta (key text PRIMARY KEY, value text NOT NULL)');
+    await q.query(`CREATE TABLE findings (
+      image_digest text NOT NULL REFERENCES images(manifest_digest) ON DELETE CASCADE,
+      vuln_id text NOT NULL,
+      package_purl text NOT NULL,
+      package_name text NOT NULL,
+      severity text NOT NULL,
+      severity_rank int NOT NULL,
+      score float8,
+      fix_available boolean NOT NULL,
+      state text NOT NULL,
+      kev boolean NOT NULL,
+      epss float8,
+      aliases text[] NOT NULL,
+      body jsonb NOT NULL,
+      first_seen timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (image_digest, vuln_id, package_purl)
+    )`);
+    await q.query('CREATE INDEX findings_vuln ON findings (vuln_id)');
+    await q.query('CREATE INDEX findings_aliases ON findings USING gin (aliases)');
+    await q.query(`CREATE TABLE vulndb_imports (
+      id uuid PRIMARY KEY,
+      status text NOT NULL,
+      source jsonb NOT NULL,
+      requested_by jsonb NOT NULL,
+      report jsonb,
+      error jsonb,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      finished_at timestamptz
+    )`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    for (const t of ['vulndb_imports', 'findings', 'vuln_meta', 'vuln_epss', 'vuln_kev', 'vuln_affected', 'vuln_advisories']) await q.query(`DROP TABLE ${t}`);
+  }
+}
+
+export const SCANNING_MIGRATIONS = [CreateScans1700000000300, CreateImages1700000000301, CreateVulnDb1700000000302];

@@ -15,6 +15,7 @@ import {
 } from '@lazaret/scanner';
 import type { ClaimedScan, ScanRepository } from '../adapters/scan.repository';
 import type { UploadReader } from '../adapters/upload.reader';
+import type { VulnerabilityService } from './vulnerability.service';
 
 export const TOOL = { name: 'lazaret', version: '0.1.0' };
 
@@ -36,6 +37,7 @@ export class ScanRunner {
     private readonly audit: AuditPublisher,
     private readonly logger: Logger,
     private readonly uploads: UploadReader,
+    private readonly vulns: VulnerabilityService,
     private readonly settings: { cacheDir: string; concurrency: number; staleSeconds: number; maxAttempts: number; pollMs?: number },
   ) {
     this.cache = new DirectoryLayerCache(settings.cacheDir);
@@ -141,6 +143,7 @@ export class ScanRunner {
         layers: catalog.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, index: l.index, size: l.size, createdBy: l.createdBy, mediaType: l.mediaType })),
         packages: input.packages,
       });
+      const findings = await this.vulns.matchScanned(tx, digest, catalog.reference, input.packages, catalog.os);
       for (const d of documents) await this.scans.saveSbom(tx, digest, d.format, d.contentType, createHash('sha256').update(d.body).digest('hex'), d.body);
       await this.scans.finish(tx, job.id, { status: 'succeeded', manifestDigest: digest, notes });
       await this.outbox.enqueue(tx, ScanCompletedV1, {
@@ -158,7 +161,7 @@ export class ScanRunner {
         actor: { type: 'service', id: 'scanning' },
         outcome: 'success',
         resource: { type: 'image', id: digest },
-        details: { scanId: job.id, reference: catalog.reference, packages: input.packages.length, durationMs },
+        details: { scanId: job.id, reference: catalog.reference, packages: input.packages.length, findings, durationMs },
       });
     });
     this.logger.info({ scanId: job.id, digest, packages: input.packages.length, durationMs }, 'scan succeeded');

@@ -19,7 +19,7 @@ const ArchiveQuery = z.strictObject({
   platform: PlatformSchema.default('linux/amd64'),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/, 'a name for the image, 1-200 of A-Z a-z 0-9 . _ : / @ -').optional(),
 });
-export const UPLOAD_TYPES = ['application/octet-stream', 'application/x-tar'];
+export const UPLOAD_TYPES = ['application/octet-stream', 'application/x-tar', 'application/zip', 'application/gzip'];
 export const UPLOAD_LIMIT = Symbol('lazaret.upload-limit');
 
 const DigestParams = z.strictObject({ digest: DigestSchema });

@@ -1,0 +1,40 @@
+import type { Readable } from 'node:stream';
+import { GetVerdictV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, ListFindingsV1, VulnDbStatusV1, type RequestOf } from '@lazaret/contracts';
+import type { AuditPublisher, ServiceClient } from '@lazaret/platform';
+import type { UploadStore } from '../adapters/upload.store';
+import { actorOf, type Caller } from './auth.service';
+
+/** Findings, verdicts and the vulnerability database are scanning's; reads of findings are audited. */
+export class VulnerabilitiesService {
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly audit: AuditPublisher,
+  ) {}
+
+  async findings(caller: Caller, filter: RequestOf<typeof ListFindingsV1>) {
+    const result = await this.client.request(ListFindingsV1, filter);
+    await this.audit.record({ action: 'image.read-findings', actor: actorOf(caller), outcome: 'success', resource: { type: 'image', id: filter.digest }, details: { returned: result.items.length } });
+    return result;
+  }
+
+  verdict(digest: string) {
+    return this.client.request(GetVerdictV1, { digest });
+  }
+
+  vulnerability(id: string) {
+    return this.client.request(GetVulnerabilityV1, { id });
+  }
+
+  async startImport(caller: Caller, uploads: UploadStore, body: Readable, limitBytes: number, fileName?: string) {
+    const stored = await uploads.put(body, limitBytes);
+    return this.client.request(ImportVulnDbV1, { actor: actorOf(caller), objectName: stored.objectName, digest: stored.digest, ...(fileName ? { fileName } : {}) });
+  }
+
+  importStatus(id: string) {
+    return this.client.request(GetVulnDbImportV1, { importId: id });
+  }
+
+  status() {
+    return this.client.request(VulnDbStatusV1, {});
+  }
+}
