@@ -29,6 +29,7 @@ export { parseImageReference, formatReference, type ImageReference } from './ima
 export { loadDockerConfig, parseDockerConfig, type CredentialStore, type RegistryCredentials } from './image/docker-config';
 export { parsePlatform, formatPlatform, MEDIA_TYPES, type Platform, type ImageConfig } from './image/manifest';
 export { RegistryImageSource } from './image/registry.source';
+export { RegistryPushClient, type RegistryPushClientOptions, type RemoteManifest, type PushedManifest, type ReferrerDescriptor } from './image/registry-push.client';
 export { RootfsSource } from './image/rootfs.source';
 
 // Finding packages.
