@@ -44,3 +44,4 @@ export {
   type MatchResult,
   type UnknownOrdering,
 } from './matcher';
+export { SAMPLE_DATA } from './sample';
