@@ -3,6 +3,7 @@ export { TrustError, isTrustError, type TrustErrorCode } from './errors';
 export { sha256Digest, isImageDigest, digestSet } from './digest.util';
 
 // Registry seam and image targets.
+export { MemoryOciStore } from './memory-oci.store';
 export { imageTarget, parseImageTarget, parseReference, repositoryName, type OciStore, type ImageTarget, type ArtifactLocation } from './oci-store.port';
 
 // cosign's registry layout.
