@@ -120,8 +120,10 @@ export class AdmissionController {
     const ref = parseReference(image);
     const name = `${ref.registry}/${ref.repository}`;
     const rule = matchRule(this.opts.policy, name);
-    if (!rule && this.opts.policy.defaultAction === 'allow') {
-      return { image, name, decision: { allowed: true, mode: 'default', violations: [] }, cached: false, problems: [] };
+    if (!rule) {
+      // No rule: the default action decides, without asking any registry.
+      const decision = evaluatePolicy(this.opts.policy, { name, digest: ref.digest ?? '', signatures: [], attestations: [] });
+      return { image, name, ...(ref.digest ? { digest: ref.digest } : {}), decision, cached: false, problems: [] };
     }
     let digest = ref.digest;
     if (!digest) {

@@ -134,6 +134,18 @@ function dateField(c: Checker, v: Json | undefined, path: (string | number)[]): 
 export function loadTrustPolicy(text: string, options: { filename?: string } = {}): TrustPolicy {
   const name = options.filename ?? 'policy';
   if (typeof text !== 'string') throw new PolicyError(`${name}: policy text must be a string`, []);
+  if (name.endsWith('.json') || /^\s*[{[]/.test(text)) {
+    // JSON is parsed strictly first (the YAML parser would forgive e.g. trailing commas).
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      const at = /position (\d+)/.exec((err as Error).message);
+      const offset = at ? Number(at[1]) : text.length;
+      const before = text.slice(0, offset).split('\n');
+      const issue = { line: before.length, column: before[before.length - 1].length + 1, path: '(syntax)', message: `invalid JSON: ${(err as Error).message.replace(/ in JSON at position.*$/, '')}` };
+      throw fail(name, [issue]);
+    }
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const c = new Checker(doc, lines);
