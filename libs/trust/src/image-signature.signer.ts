@@ -29,7 +29,14 @@ export interface ResolvedSigningKey {
   keyId: string;
 }
 
+// Deriving the public key and its id costs more than an ECDSA signature: remember them per KeyObject.
+const derived = new WeakMap<KeyObject, { publicKey: KeyObject; keyId: string }>();
+
 export function resolveSigningKey(key: SigningKey): ResolvedSigningKey {
+  if (typeof key?.privateKey === 'object' && key.privateKey !== null) {
+    const known = derived.get(key.privateKey);
+    if (known) return { privateKey: key.privateKey, publicKey: known.publicKey, keyId: key.keyId ?? known.keyId };
+  }
   let privateKey: KeyObject;
   try {
     privateKey = importPrivateKey(key.privateKey);
@@ -37,7 +44,9 @@ export function resolveSigningKey(key: SigningKey): ResolvedSigningKey {
     throw new TrustError('invalid-argument', `signing key is not a usable private key: ${(err as Error).message}`, { cause: err });
   }
   const { publicKey } = signingKeyPair(privateKey);
-  return { privateKey, publicKey, keyId: key.keyId ?? computeKeyId(publicKey) };
+  const fingerprint = computeKeyId(publicKey);
+  if (privateKey === key.privateKey) derived.set(privateKey, { publicKey, keyId: fingerprint });
+  return { privateKey, publicKey, keyId: key.keyId ?? fingerprint };
 }
 
 export interface SignImageOptions {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPublicKeyPem, generateSigningKeyPair, verify, type SigningKeyPair } from '@lazaret/crypto';
 import { RegistryPushClient } from '@lazaret/scanner';
 import { assertTools, checkTools } from '@lazaret/testing';
+// The registry and image fixtures are shared test infrastructure of libs/scanner (not a published API).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { ensureBusyboxFixture, pushToRegistry, startRegistry, type RunningRegistry } from '../../scanner/test/fixtures';
 import {
   AdmissionController,
