@@ -130,6 +130,23 @@ describe.skipIf(tools.skip)('signatures and attestations in real registries', ()
     expect((caught as Error).message).toMatch(/authentication required|unauthorized/);
   });
 
+  it('works against a token-auth registry (bearer tokens with pull,push scope)', async () => {
+    const fx = await ensureBusyboxFixture();
+    const tokenReg = await startRegistry({ auth: { token: user } });
+    try {
+      await pushToRegistry(tokenReg, fx.ociLayoutDir, fx.tag, 'team/busybox:1');
+      const tc = new RegistryPushClient({ registry: tokenReg.host, insecure: true, credentials: user });
+      const digest = (await tc.resolveDigest('team/busybox', '1'))!;
+      const target = { registry: tokenReg.host, repository: 'team/busybox', digest };
+      const issuedBefore = tokenReg.tokensIssued();
+      await signImage({ image: target, key: { privateKey: ours.privateKey }, store: tc });
+      expect(tokenReg.tokensIssued()).toBeGreaterThan(issuedBefore);
+      expect((await verifyImageSignatures({ image: target, store: tc, keys: new KeyRing([{ publicKey: ours.publicKey }]) })).verified).toHaveLength(1);
+    } finally {
+      await tokenReg.stop();
+    }
+  });
+
   it('attaches attestations under .att on docker-registry 2.8 (no referrers API: tag fallback)', async () => {
     const verdict = vulnVerdict({ imageDigest: image.digest, scanner: { name: 'lazaret', version: '0.1.0' }, scannedAt: new Date(), findings: [], verdict: 'pass' });
     const r = await attachAttestation({ image, key: { privateKey: ours.privateKey, keyId: 'ours' }, store: client, predicateType: PREDICATE_TYPES.vulnVerdictV1, predicate: verdict });
