@@ -63,4 +63,19 @@ export {
   VulnDbImportSchema,
   type FindingView,
 } from './finding/findings.v1';
+export {
+  CreateKeyV1,
+  ImportKeyV1,
+  ListKeysV1,
+  RotateKeyV1,
+  RevokeKeyV1,
+  SetRegistryCredentialsV1,
+  SignImageV1,
+  VerifyImageV1,
+  PutPolicyV1,
+  GetPolicyV1,
+  AdmissionReviewV1,
+  SigningKeyViewSchema,
+  PolicyViewSchema,
+} from './signing/signing.v1';
 export { ALL_EVENTS, ALL_REQUESTS } from './registry';
