@@ -78,4 +78,6 @@ export {
   SigningKeyViewSchema,
   PolicyViewSchema,
 } from './signing/signing.v1';
+export { AlertRaisedV1, AlertData, AlertSeveritySchema, AlertEvidenceSchema, RuleIdSchema, type Alert, type AlertSeverity } from './alert/alert-raised.v1';
+export { ListAlertsV1, GetAlertV1, AlertViewSchema, type AlertView } from './alert/alert-requests.v1';
 export { ALL_EVENTS, ALL_REQUESTS } from './registry';

@@ -1,5 +1,7 @@
 import type { EventContract } from './common/envelope';
 import type { RequestContract } from './common/request';
+import { AlertRaisedV1 } from './alert/alert-raised.v1';
+import { GetAlertV1, ListAlertsV1 } from './alert/alert-requests.v1';
 import { AuditRecordedV1 } from './audit/audit-recorded.v1';
 import { AuditQueryV1, AuditVerifyV1 } from './audit/audit-requests.v1';
 import { ImageSubmittedV1 } from './image/image-submitted.v1';
@@ -12,7 +14,7 @@ import { ScanCompletedV1 } from './scan/scan-completed.v1';
 import { GetSbomChunkV1, GetScanV1, ListPackagesV1 } from './scan/scan-requests.v1';
 
 /** Every event contract, for schema snapshots and docs. Add new contracts here explicitly. */
-export const ALL_EVENTS: readonly EventContract[] = [AuditRecordedV1, DeadLetterV1, ImageSubmittedV1, ScanCompletedV1, FindingsDetectedV1];
+export const ALL_EVENTS: readonly EventContract[] = [AuditRecordedV1, DeadLetterV1, ImageSubmittedV1, ScanCompletedV1, FindingsDetectedV1, AlertRaisedV1];
 
 export const ALL_REQUESTS: readonly RequestContract[] = [
   ...Object.values(HealthRequests),
@@ -40,4 +42,6 @@ export const ALL_REQUESTS: readonly RequestContract[] = [
   PutPolicyV1,
   GetPolicyV1,
   AdmissionReviewV1,
+  ListAlertsV1,
+  GetAlertV1,
 ];
