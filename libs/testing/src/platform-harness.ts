@@ -38,6 +38,8 @@ export async function startPlatform(options: {
 }): Promise<RunningPlatform> {
   const services = options.services ?? PLATFORM_SERVICES;
   const adminKey = newAdminKey();
+  // One key-encryption key per run, as npm start would generate.
+  const kek = randomBytes(32).toString('base64');
   const ports = {} as Record<PlatformService, number>;
   const pids = {} as Record<PlatformService, number>;
   const logs = {} as Record<PlatformService, string[]>;
@@ -71,6 +73,7 @@ export async function startPlatform(options: {
         DATABASE_URL: options.databaseUrl,
         LAZARET_LOG_LEVEL: 'info',
         LAZARET_HOST: '127.0.0.1',
+        LAZARET_KEK: kek,
         ...(service === 'gateway' ? { LAZARET_PORT: String(ports[service]), LAZARET_ADMIN_KEY: adminKey } : { LAZARET_HTTP_PORT: String(ports[service]) }),
         ...options.env,
         ...options.serviceEnv?.(service),

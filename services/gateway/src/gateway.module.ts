@@ -11,6 +11,8 @@ import { PrincipalService } from './application/principal.service';
 import { ScansService } from './application/scans.service';
 import { VulnerabilitiesService } from './application/vulnerabilities.service';
 import { VulnerabilitiesController } from './handlers/http/vulnerabilities.controller';
+import { AdmissionController, SigningController } from './handlers/http/signing.controller';
+import { SigningGatewayService } from './application/signing.service';
 import type { GatewayConfig } from './config';
 import { RateLimiter } from './domain/rate-limiter';
 import { AuthGuard } from './handlers/http/auth.guard';
@@ -24,7 +26,7 @@ import { UploadStore } from './adapters/upload.store';
 import { ValidationInterceptor } from './handlers/http/validation.interceptor';
 
 /** Every HTTP controller of the gateway: the route-policy test and the OpenAPI document walk this list. */
-export const GATEWAY_CONTROLLERS: Type[] = [PrincipalsController, PlatformController, ScansController, VulnerabilitiesController, DocsController];
+export const GATEWAY_CONTROLLERS: Type[] = [PrincipalsController, PlatformController, ScansController, VulnerabilitiesController, SigningController, AdmissionController, DocsController];
 
 type Platform = PlatformContext & { config: PlatformContext['config'] & GatewayConfig };
 
@@ -50,6 +52,7 @@ export class GatewayModule {
         { provide: AuditTrailService, useValue: new AuditTrailService(client, platform.audit) },
         { provide: ScansService, useValue: new ScansService(client, platform.audit) },
         { provide: UploadStore, useValue: new UploadStore(platform.nc) },
+        { provide: SigningGatewayService, useValue: new SigningGatewayService(client) },
         { provide: VulnerabilitiesService, useValue: new VulnerabilitiesService(client, platform.audit) },
         { provide: UPLOAD_LIMIT, useValue: cfg.LAZARET_UPLOAD_LIMIT_BYTES },
         {
