@@ -36,6 +36,15 @@ function baseLayerDigest(layout: string): string {
   return manifest.layers[0]!.digest;
 }
 
+async function post(path: string, body: unknown) {
+  return api(path, { body });
+}
+
+async function put(path: string, body: unknown) {
+  const res = await fetch(`${platform.apiUrl}${path}`, { method: 'PUT', headers: { 'x-api-key': platform.adminKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
 async function scanToEnd(reference: string) {
   const submitted = await api('/scans', { body: { reference, insecure: true } });
   expect(submitted.status).toBe(202);
@@ -56,7 +65,7 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
     await pushToRegistry(registry, debian.ociLayoutDir, debian.tag, 'base/debian:bookworm');
     nats = await startNatsServer();
     database = await createTestDatabase('lzt_scan');
-    platform = await startPlatform({ root: ROOT, natsUrl: nats.url, databaseUrl: database.url, services: ['ingest', 'scanning', 'audit', 'gateway'] });
+    platform = await startPlatform({ root: ROOT, natsUrl: nats.url, databaseUrl: database.url, services: ['ingest', 'scanning', 'signing', 'audit', 'gateway'] });
   }, 900_000);
 
   afterAll(async () => {
@@ -182,6 +191,57 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
       return r.status === 'running' ? undefined : r;
     });
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'unsupported-input' } });
+  });
+
+  it('attests the scanned SBOM and verdict, and admits the image on them under the trust policy', async () => {
+    const reference = `${registry.host}/base/debian:bookworm`;
+    await scanToEnd(reference);
+    const key = JSON.parse((await post('/signing/keys', { name: 'ship' })).text) as { id: string };
+    for (const type of ['sbom', 'vuln']) {
+      const att = await post('/attestations', { reference, type, keyName: 'ship', insecure: true });
+      expect(att.status, att.text).toBe(201);
+    }
+    const signed = await post('/signatures', { reference, keyName: 'ship', insecure: true });
+    const digest = (JSON.parse(signed.text) as { digest: string }).digest;
+    const tags = JSON.parse(execFileSync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/base/debian`], { encoding: 'utf8' })) as { Tags: string[] };
+    expect(tags.Tags).toEqual(expect.arrayContaining([`sha256-${digest.slice(7)}.att`, `sha256-${digest.slice(7)}.sig`]));
+    const policy = [
+      'apiVersion: lazaret.dev/v1',
+      'kind: TrustPolicy',
+      'rules:',
+      '  - name: base-images',
+      `    images: ["${registry.host}/base/**"]`,
+      `    signatures: { keys: [${key.id}] }`,
+      '    attestations: [https://cyclonedx.org/bom]',
+      '    vulnerabilities:',
+      '      limits:',
+      '        critical: { fixable: 0 }',
+      '',
+    ].join('\n');
+    expect((await put('/trust-policy', { text: policy })).status).toBe(200);
+    const review = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: 'ship-1',
+        kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+        resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+        namespace: 'default',
+        operation: 'CREATE',
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'web', image: reference }] } } } },
+      },
+    };
+    const decide = async () => {
+      const res = await fetch(`${platform.baseUrl}/admission/validate`, { method: 'POST', headers: { 'x-api-key': platform.adminKey, 'content-type': 'application/json' }, body: JSON.stringify(review) });
+      return ((await res.json()) as { response: { uid: string; allowed: boolean; status?: { message?: string } } }).response;
+    };
+    // The attested verdict carries the critical, fixable test advisory imported above: denied.
+    const denied = await decide();
+    expect(denied).toMatchObject({ uid: 'ship-1', allowed: false });
+    expect(denied.status?.message).toContain('1 fixable critical');
+    // Allow one fixable critical: the same signed, attested image is admitted.
+    expect((await put('/trust-policy', { text: policy.replace('critical: { fixable: 0 }', 'critical: { fixable: 1 }') })).status).toBe(200);
+    expect(await decide()).toMatchObject({ uid: 'ship-1', allowed: true });
   });
 
   it('reports a missing image as a failed scan with the registry error, and keeps going', async () => {

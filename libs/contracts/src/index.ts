@@ -75,6 +75,7 @@ export {
   PutPolicyV1,
   GetPolicyV1,
   AdmissionReviewV1,
+  AttestImageV1,
   SigningKeyViewSchema,
   PolicyViewSchema,
 } from './signing/signing.v1';

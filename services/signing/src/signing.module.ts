@@ -1,5 +1,5 @@
 import { LocalKekProvider } from '@lazaret/crypto';
-import { PLATFORM, type PlatformContext } from '@lazaret/platform';
+import { natsServers, PLATFORM, ServiceClient, type PlatformContext } from '@lazaret/platform';
 import { Module } from '@nestjs/common';
 import { SigningRepository } from './adapters/key.repository';
 import { kekIdOf, KeyService } from './application/key.service';
@@ -16,6 +16,18 @@ export function kekProvider(config: SigningConfig): LocalKekProvider {
   return new LocalKekProvider({ currentKeyId: kekIdOf(value), keys: { [kekIdOf(value)]: value } });
 }
 
+/** Requests to scanning (SBOMs and verdicts to attest), with this service's own NATS identity. */
+function scanningClient(p: PlatformContext): ServiceClient {
+  return new ServiceClient({
+    servers: natsServers(p.config.NATS_URL),
+    user: p.config.NATS_USER,
+    password: p.config.NATS_PASSWORD,
+    inboxPrefix: p.config.NATS_INBOX_PREFIX,
+    name: `signing-client/${p.instance}`,
+    defaultTimeoutMs: 30_000,
+  });
+}
+
 @Module({
   controllers: [SigningRequestsHandler],
   providers: [
@@ -24,7 +36,7 @@ export function kekProvider(config: SigningConfig): LocalKekProvider {
     {
       provide: SigningService,
       useFactory: (p: Platform, repo: SigningRepository, keys: KeyService) =>
-        new SigningService(repo, keys, p.outbox!, p.audit, { allowInsecure: p.config.LAZARET_ALLOW_INSECURE_REGISTRIES, warnOnly: p.config.LAZARET_ADMISSION_WARN_ONLY }),
+        new SigningService(repo, keys, p.outbox!, p.audit, { allowInsecure: p.config.LAZARET_ALLOW_INSECURE_REGISTRIES, warnOnly: p.config.LAZARET_ADMISSION_WARN_ONLY }, scanningClient(p)),
       inject: [PLATFORM, SigningRepository, KeyService],
     },
   ],

@@ -109,3 +109,10 @@ export const AdmissionReviewV1 = defineRequest({
   request: z.strictObject({ review: z.unknown() }),
   response: z.strictObject({ review: z.record(z.string(), z.unknown()) }),
 });
+
+/** Attest an image: its SBOM or its vulnerability verdict (from scanning), signed as DSSE in-toto statements. */
+export const AttestImageV1 = defineRequest({
+  subject: 'lazaret.signing.attest-image.v1',
+  request: z.strictObject({ actor: ActorSchema, reference: ImageReferenceSchema, type: z.enum(['sbom', 'vuln']), keyName: KeyName.optional(), insecure: z.boolean().default(false) }),
+  response: z.strictObject({ reference: z.string(), digest: z.string(), keyId: z.string(), predicateType: z.string(), attestationReference: z.string() }),
+});

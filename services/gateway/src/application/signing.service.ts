@@ -1,5 +1,6 @@
 import {
   AdmissionReviewV1,
+  AttestImageV1,
   CreateKeyV1,
   GetPolicyV1,
   ImportKeyV1,
@@ -38,6 +39,9 @@ export class SigningGatewayService {
   }
   sign(caller: Caller, reference: string, keyName: string | undefined, insecure: boolean) {
     return this.client.request(SignImageV1, { actor: actorOf(caller), reference, insecure, ...(keyName ? { keyName } : {}) }, { timeoutMs: 60_000 });
+  }
+  attest(caller: Caller, reference: string, type: 'sbom' | 'vuln', keyName: string | undefined, insecure: boolean) {
+    return this.client.request(AttestImageV1, { actor: actorOf(caller), reference, type, insecure, ...(keyName ? { keyName } : {}) }, { timeoutMs: 60_000 });
   }
   verify(caller: Caller, reference: string, insecure: boolean) {
     return this.client.request(VerifyImageV1, { actor: actorOf(caller), reference, insecure }, { timeoutMs: 60_000 });

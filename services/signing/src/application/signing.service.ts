@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Actor } from '@lazaret/contracts';
-import { DomainError, type AuditPublisher, type Outbox } from '@lazaret/platform';
+import { GetSbomChunkV1, GetVerdictV1, ListFindingsV1, type Actor } from '@lazaret/contracts';
+import { DomainError, type AuditPublisher, type Outbox, type ServiceClient } from '@lazaret/platform';
 import { parseImageReference, RegistryPushClient } from '@lazaret/scanner';
 import {
   AdmissionController,
+  attachAttestation,
   imageTarget,
+  PREDICATE_TYPES,
+  vulnVerdict,
   isTrustError,
   KeyRing,
   loadTrustPolicy,
@@ -43,7 +46,59 @@ export class SigningService {
     private readonly outbox: Outbox,
     private readonly audit: AuditPublisher,
     private readonly settings: { allowInsecure: boolean; warnOnly: boolean },
+    private readonly scanning?: ServiceClient,
   ) {}
+
+  /**
+   * Attests what scanning knows about the image (by the digest the registry resolves): its
+   * CycloneDX SBOM, or its vulnerability verdict with the findings behind it.
+   */
+  async attest(actor: Actor, reference: string, type: 'sbom' | 'vuln', keyName: string | undefined, insecure: boolean) {
+    if (!this.scanning) throw new DomainError('unavailable', 'attestations need the scanning service');
+    const { store, target } = await this.resolve(reference, insecure).catch(mapTrust);
+    const predicate = type === 'sbom' ? await this.sbomOf(target.digest) : await this.verdictOf(target.digest);
+    const predicateType = type === 'sbom' ? PREDICATE_TYPES.cyclonedx : PREDICATE_TYPES.vulnVerdictV1;
+    const key = await this.keys.signingKey(keyName);
+    const result = await attachAttestation({ image: target, key: { privateKey: key.privateKey, keyId: key.row.id }, store, predicateType, predicate }).catch(mapTrust);
+    await this.outbox.transaction('signing log-attestation', async (tx) => {
+      await this.audit.enqueue(tx, {
+        action: 'image.attest',
+        actor,
+        outcome: 'success',
+        resource: { type: 'image', id: `${target.registry}/${target.repository}@${target.digest}` },
+        details: { reference, predicateType, keyId: key.row.id },
+      });
+    });
+    return { reference, digest: target.digest, keyId: key.row.id, predicateType, attestationReference: result.attestationReference };
+  }
+
+  private async sbomOf(digest: string): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    let offset = 0;
+    for (;;) {
+      const c = await this.scanning!.request(GetSbomChunkV1, { digest, format: 'cyclonedx', offset }).catch((err: unknown) => {
+        throw err instanceof DomainError && err.code === 'not-found' ? new DomainError('not-found', `scan ${digest} first: there is no SBOM for it`) : err;
+      });
+      const data = Buffer.from(c.dataBase64, 'base64');
+      chunks.push(data);
+      offset += data.length;
+      if (offset >= c.totalBytes || data.length === 0) break;
+    }
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  }
+
+  private async verdictOf(digest: string) {
+    const verdict = await this.scanning!.request(GetVerdictV1, { digest });
+    const findings: Array<{ id: string; severity: 'critical' | 'high' | 'medium' | 'low' | 'unknown'; package: string; installedVersion: string; fixedVersion: string | null }> = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.scanning!.request(ListFindingsV1, { digest, limit: 1000, offset, sort: 'id' });
+      for (const f of page.items) {
+        findings.push({ id: f.id, severity: f.severity === 'negligible' ? 'low' : f.severity, package: f.package.purl, installedVersion: f.installedVersion, fixedVersion: f.fixedVersions[0] ?? null });
+      }
+      if (offset + page.items.length >= page.total || page.items.length === 0) break;
+    }
+    return vulnVerdict({ imageDigest: digest, scanner: { name: 'lazaret', version: '0.1.0' }, scannedAt: new Date(), findings, verdict: verdict.pass ? 'pass' : 'fail', policy: JSON.stringify(verdict.policy) });
+  }
 
   private async storeFor(registry: string, insecure: boolean): Promise<OciStore> {
     if (insecure && !this.settings.allowInsecure) throw new DomainError('forbidden', 'plain-HTTP registries are disabled here (LAZARET_ALLOW_INSECURE_REGISTRIES)');

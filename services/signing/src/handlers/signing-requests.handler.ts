@@ -1,5 +1,6 @@
 import {
   AdmissionReviewV1,
+  AttestImageV1,
   CreateKeyV1,
   GetPolicyV1,
   ImportKeyV1,
@@ -58,6 +59,11 @@ export class SigningRequestsHandler {
   @MessagePattern(SignImageV1.subject)
   sign(@Payload() p: unknown, @Ctx() ctx: NatsContext) {
     return serveRequest(SignImageV1, p, ctx, this.logger, (r) => this.signing.sign(r.actor, r.reference, r.keyName, r.insecure));
+  }
+
+  @MessagePattern(AttestImageV1.subject)
+  attest(@Payload() p: unknown, @Ctx() ctx: NatsContext) {
+    return serveRequest(AttestImageV1, p, ctx, this.logger, (r) => this.signing.attest(r.actor, r.reference, r.type, r.keyName, r.insecure));
   }
 
   @MessagePattern(VerifyImageV1.subject)

@@ -1,4 +1,4 @@
-import { GetPolicyV1, ImageReferenceSchema, ListKeysV1, PolicyViewSchema, RotateKeyV1, SetRegistryCredentialsV1, SigningKeyViewSchema, SignImageV1, VerifyImageV1 } from '@lazaret/contracts';
+import { AttestImageV1, GetPolicyV1, ImageReferenceSchema, ListKeysV1, PolicyViewSchema, RotateKeyV1, SetRegistryCredentialsV1, SigningKeyViewSchema, SignImageV1, VerifyImageV1 } from '@lazaret/contracts';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 import type { Caller } from '../../application/auth.service';
@@ -14,6 +14,7 @@ const NameParams = z.strictObject({ name: KeyName });
 const RevokeBody = z.strictObject({ reason: z.string().min(1).max(500) });
 const CredentialsBody = z.strictObject({ registry: z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/), username: z.string().min(1).max(256), password: z.string().min(1).max(4096) });
 const ImageBody = z.strictObject({ reference: ImageReferenceSchema, keyName: KeyName.optional(), insecure: z.boolean().default(false) });
+const AttestBody = z.strictObject({ reference: ImageReferenceSchema, type: z.enum(['sbom', 'vuln']), keyName: KeyName.optional(), insecure: z.boolean().default(false) });
 const VerifyBody = z.strictObject({ reference: ImageReferenceSchema, insecure: z.boolean().default(false) });
 const PolicyBody = z.strictObject({ text: z.string().min(1).max(256 * 1024).describe('The trust policy, YAML or JSON (see docs/signing.md)') });
 const SIGNERS = ['admin', 'secops'] as const;
@@ -64,6 +65,19 @@ export class SigningController {
   @Route({ summary: 'Sign an image (by the digest its reference resolves to), stored the way cosign stores it', tags: ['signing'], access: [...SIGNERS], body: ImageBody, response: SignImageV1.response, status: 201 })
   sign(@CurrentCaller() caller: Caller, @Body() body: z.output<typeof ImageBody>) {
     return this.signing.sign(caller, body.reference, body.keyName, body.insecure);
+  }
+
+  @Post('attestations')
+  @Route({
+    summary: "Attest an image's SBOM or vulnerability verdict (from its scan) as a signed in-toto statement, stored the way cosign stores attestations",
+    tags: ['signing'],
+    access: [...SIGNERS],
+    body: AttestBody,
+    response: AttestImageV1.response,
+    status: 201,
+  })
+  attest(@CurrentCaller() caller: Caller, @Body() body: z.output<typeof AttestBody>) {
+    return this.signing.attest(caller, body.reference, body.type, body.keyName, body.insecure);
   }
 
   @Post('signatures/verify')
