@@ -25,12 +25,18 @@ export class DetectionStateRepository {
            VALUES ($1, $2, $3, $4, $4::timestamptz + make_interval(secs => $5)) ON CONFLICT DO NOTHING`,
           [ruleId, key, recordId, at.toISOString(), windowSeconds],
         );
+        // The window ends at the subject's newest event when that window still holds this one.
         const rows: Array<{ count: number; earliest: Date; ids: string[] }> = await tx.query(
-          `SELECT count(*)::int AS count, min(occurred_at) AS earliest,
+          `WITH newest AS (
+             SELECT max(occurred_at) AS m FROM recent_events WHERE rule_id = $1 AND subject_key = $2
+           ), bounds AS (
+             SELECT CASE WHEN m - make_interval(secs => $4) < $3::timestamptz THEN m ELSE $3::timestamptz END AS end_at FROM newest
+           )
+           SELECT count(*)::int AS count, min(occurred_at) AS earliest,
                   (array_agg(record_id::text ORDER BY occurred_at DESC, record_id DESC))[1:100] AS ids
-             FROM recent_events
+             FROM recent_events, bounds
             WHERE rule_id = $1 AND subject_key = $2
-              AND occurred_at > $3::timestamptz - make_interval(secs => $4) AND occurred_at <= $3::timestamptz`,
+              AND occurred_at > end_at - make_interval(secs => $4) AND occurred_at <= end_at`,
           [ruleId, key, at.toISOString(), windowSeconds],
         );
         const row = rows[0]!;

@@ -21,7 +21,10 @@ class MemoryState implements DetectionState {
     const list = this.recent.get(k) ?? [];
     if (!list.some((e) => e.id === id)) list.push({ id, at: at.getTime() });
     this.recent.set(k, list);
-    const inside = list.filter((e) => e.at > at.getTime() - windowSeconds * 1000 && e.at <= at.getTime()).sort((a, b) => a.at - b.at);
+    const span = windowSeconds * 1000;
+    const newest = Math.max(...list.map((e) => e.at));
+    const end = newest - span < at.getTime() ? newest : at.getTime();
+    const inside = list.filter((e) => e.at > end - span && e.at <= end).sort((a, b) => a.at - b.at);
     return { count: inside.length, recordIds: inside.map((e) => e.id), earliest: new Date(inside[0]!.at) };
   }
 }
@@ -149,6 +152,19 @@ describe('detection rules', () => {
         { at: 10, record: read(alice) }, // the read at 0 has left (10 s exclusive)
         { at: 10.5, record: read(alice) },
       ],
+      expected: [['read-burst', 'principal:alice-id', 4]],
+    },
+    {
+      name: 'read-burst: records handled late (another replica) count in the window ending at the newest',
+      steps: [5, 6, 7, 1, 2].map((at) => ({ at, record: read(alice) })),
+      expected: [
+        ['read-burst', 'principal:alice-id', 4],
+        ['read-burst', 'principal:alice-id', 5],
+      ],
+    },
+    {
+      name: 'read-burst: a late record older than that window is counted in its own window',
+      steps: [100, 0, 1, 2, 3].map((at) => ({ at, record: read(alice) })),
       expected: [['read-burst', 'principal:alice-id', 4]],
     },
     {

@@ -49,7 +49,12 @@ export interface Detection {
 export interface DetectionState {
   /** Records that the pair was seen; true only the first time ever. */
   markFirstSeen(ruleId: string, key: string, at: Date, recordId: string): Promise<boolean>;
-  /** Adds the record to the subject's recent events and counts those in `(at - window, at]`. */
+  /**
+   * Adds the record to the subject's recent events and counts those in the window `(end - T, end]`,
+   * where `end` is the newest event known for the subject, or `at` itself if that window would
+   * not contain `at`. Ending at the newest event (not at `at`) makes the count independent of the
+   * order in which replicas happen to handle a burst: the k-th record handled sees k records.
+   */
   countRecent(ruleId: string, key: string, at: Date, windowSeconds: number, recordId: string): Promise<{ count: number; recordIds: string[]; earliest: Date }>;
 }
 
