@@ -58,7 +58,13 @@ describe.skipIf(tools.skip)('signing, verification, trust policy and admission',
     unsignedRef = `${registry.host}/app/other:1`;
     nats = await startNatsServer();
     database = await createTestDatabase('lzt_sign');
-    platform = await startPlatform({ root: ROOT, natsUrl: nats.url, databaseUrl: database.url, services: ['signing', 'audit', 'gateway'] });
+    platform = await startPlatform({
+      root: ROOT,
+      natsUrl: nats.url,
+      databaseUrl: database.url,
+      services: ['signing', 'audit', 'gateway'],
+      env: { LAZARET_SENSITIVE_REPOSITORIES: `${registry.host}/app/**` },
+    });
   }, 600_000);
 
   afterEach((ctx) => {
@@ -149,6 +155,23 @@ describe.skipIf(tools.skip)('signing, verification, trust policy and admission',
     expect(outside.json).toMatchObject({ response: { uid: 'uid-outside', allowed: false } });
     const broken = await api('/admission/validate', { body: { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'uid-broken' } } });
     expect(broken.json).toMatchObject({ response: { uid: 'uid-broken', allowed: false } });
+  });
+
+  it('restricts principals to their repository scopes and audits every access to sensitive repositories', async () => {
+    const created = await api('/api/v1/principals', { body: { name: 'payments-ci', roles: ['secops'], scopes: [`${registry.host}/payments/**`] } });
+    expect(created.status).toBe(201);
+    const key = (await api(`/api/v1/principals/${created.json.id}/api-keys`, { body: { name: 'ci' } })).json.key as string;
+    const asCi = (path: string, body: unknown) =>
+      fetch(`${platform.baseUrl}${path}`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const denied = await asCi('/api/v1/signatures', { reference: signedRef, insecure: true });
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { detail: string }).detail).toContain('outside your repository scopes');
+    expect((await asCi('/api/v1/signatures/verify', { reference: signedRef, insecure: true })).status).toBe(403);
+    expect((await api('/api/v1/principals', { body: { name: 'bad-scope', roles: ['secops'], scopes: ['../etc'] } })).status).toBe(400);
+    const audit = await api('/api/v1/audit?limit=200');
+    const records = (audit.json.items as Array<{ record: { action: string; actor: { id: string }; details?: { sensitive?: boolean } } }>).map((i) => i.record);
+    expect(records.some((r) => r.action === 'access.deny' && r.actor.id === created.json.id)).toBe(true);
+    expect(records.some((r) => r.action === 'repository.access' && r.details?.sensitive === true)).toBe(true);
   });
 
   it('rotates (old signatures keep verifying) and revokes (they stop)', async () => {

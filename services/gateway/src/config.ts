@@ -20,6 +20,11 @@ export const GatewayConfigSchema = z.object({
   LAZARET_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(1024 * 1024),
   /** Largest image archive accepted by POST /api/v1/scans/archive. */
   LAZARET_UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 ** 3).default(4 * 1024 ** 3),
+  /** Repositories whose every access is audited as sensitive (comma-separated globs, `*` one segment, `**` any depth). */
+  LAZARET_SENSITIVE_REPOSITORIES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   LAZARET_TRUST_PROXY: bool.default(false),
   LAZARET_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

@@ -9,6 +9,7 @@ import { ImagesService } from './application/images.service';
 import { PlatformStatusService } from './application/platform-status.service';
 import { PrincipalService } from './application/principal.service';
 import { ScansService } from './application/scans.service';
+import { RepositoryAccessService } from './application/repository-access.service';
 import { VulnerabilitiesService } from './application/vulnerabilities.service';
 import { VulnerabilitiesController } from './handlers/http/vulnerabilities.controller';
 import { AdmissionController, SigningController } from './handlers/http/signing.controller';
@@ -41,6 +42,7 @@ export class GatewayModule {
         ? new OidcVerifier({ issuer: cfg.LAZARET_OIDC_ISSUER, audience: cfg.LAZARET_OIDC_AUDIENCE, jwksUrl: cfg.LAZARET_OIDC_JWKS_URL })
         : undefined;
     const auth = new AuthService(repo, oidc, cfg.LAZARET_OIDC_ROLES_CLAIM);
+    const access = new RepositoryAccessService(platform.audit, cfg.LAZARET_SENSITIVE_REPOSITORIES);
     return {
       module: GatewayModule,
       controllers: GATEWAY_CONTROLLERS,
@@ -48,11 +50,11 @@ export class GatewayModule {
         { provide: ServiceClient, useValue: client },
         { provide: PrincipalService, useValue: new PrincipalService(platform.outbox!, repo, platform.audit) },
         { provide: PlatformStatusService, useFactory: (p: PlatformContext) => new PlatformStatusService(p, client), inject: [PLATFORM] },
-        { provide: ImagesService, useValue: new ImagesService(client) },
+        { provide: ImagesService, useValue: new ImagesService(client, access) },
         { provide: AuditTrailService, useValue: new AuditTrailService(client, platform.audit) },
-        { provide: ScansService, useValue: new ScansService(client, platform.audit) },
+        { provide: ScansService, useValue: new ScansService(client, platform.audit, access) },
         { provide: UploadStore, useValue: new UploadStore(platform.nc) },
-        { provide: SigningGatewayService, useValue: new SigningGatewayService(client) },
+        { provide: SigningGatewayService, useValue: new SigningGatewayService(client, access) },
         { provide: VulnerabilitiesService, useValue: new VulnerabilitiesService(client, platform.audit) },
         { provide: UPLOAD_LIMIT, useValue: cfg.LAZARET_UPLOAD_LIMIT_BYTES },
         {

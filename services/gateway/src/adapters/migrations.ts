@@ -30,4 +30,15 @@ export class CreatePrincipals1700000000400 implements MigrationInterface {
   }
 }
 
-export const GATEWAY_MIGRATIONS = [CreatePrincipals1700000000400];
+/** Repository scopes: a principal with scopes may act only on images whose repository matches one. */
+export class AddPrincipalScopes1700000000401 implements MigrationInterface {
+  name = 'AddPrincipalScopes1700000000401';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query("ALTER TABLE principals ADD COLUMN scopes text[] NOT NULL DEFAULT '{}'");
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE principals DROP COLUMN scopes');
+  }
+}
+
+export const GATEWAY_MIGRATIONS = [CreatePrincipals1700000000400, AddPrincipalScopes1700000000401];

@@ -7,6 +7,8 @@ export interface Principal {
   name: string;
   type: 'user' | 'service';
   roles: Role[];
+  /** Repository globs this principal is limited to; empty: every repository its roles allow. */
+  scopes: string[];
   createdAt: string;
   createdBy: string;
   disabledAt: string | null;
@@ -27,6 +29,7 @@ interface PrincipalRow {
   name: string;
   type: 'user' | 'service';
   roles: Role[];
+  scopes: string[];
   created_at: Date;
   created_by: string;
   disabled_at: Date | null;
@@ -44,7 +47,7 @@ interface KeyRow {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const toPrincipal = (r: PrincipalRow): Principal => ({ id: r.id, name: r.name, type: r.type, roles: r.roles, createdAt: r.created_at.toISOString(), createdBy: r.created_by, disabledAt: iso(r.disabled_at) });
+const toPrincipal = (r: PrincipalRow): Principal => ({ id: r.id, name: r.name, type: r.type, roles: r.roles, scopes: r.scopes ?? [], createdAt: r.created_at.toISOString(), createdBy: r.created_by, disabledAt: iso(r.disabled_at) });
 const toKey = (r: KeyRow): ApiKeyRecord => ({ id: r.id, principalId: r.principal_id, name: r.name, createdAt: r.created_at.toISOString(), expiresAt: iso(r.expires_at), revokedAt: iso(r.revoked_at), lastUsedAt: iso(r.last_used_at) });
 
 /** All SQL for principals and their API keys. */
@@ -52,7 +55,7 @@ export class PrincipalRepository {
   constructor(private readonly db: DataSource) {}
 
   async insert(tx: EntityManager, p: Omit<Principal, 'createdAt' | 'disabledAt'>): Promise<Principal> {
-    const rows: PrincipalRow[] = await tx.query('INSERT INTO principals (id, name, type, roles, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [p.id, p.name, p.type, p.roles, p.createdBy]);
+    const rows: PrincipalRow[] = await tx.query('INSERT INTO principals (id, name, type, roles, scopes, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *', [p.id, p.name, p.type, p.roles, p.scopes, p.createdBy]);
     return toPrincipal(rows[0]!);
   }
 
@@ -71,12 +74,12 @@ export class PrincipalRepository {
     return rows.map(toPrincipal);
   }
 
-  async update(tx: EntityManager, id: string, change: { roles?: Role[]; disabled?: boolean }): Promise<Principal | undefined> {
+  async update(tx: EntityManager, id: string, change: { roles?: Role[]; scopes?: string[]; disabled?: boolean }): Promise<Principal | undefined> {
     const rows: PrincipalRow[] = returnedRows(await tx.query(
-      `UPDATE principals SET roles = COALESCE($2, roles),
+      `UPDATE principals SET roles = COALESCE($2, roles), scopes = COALESCE($4, scopes),
          disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at WHEN $3 THEN COALESCE(disabled_at, now()) ELSE NULL END
        WHERE id = $1 RETURNING *`,
-      [id, change.roles ?? null, change.disabled ?? null],
+      [id, change.roles ?? null, change.disabled ?? null, change.scopes ?? null],
     ));
     return rows[0] && toPrincipal(rows[0]);
   }
@@ -93,9 +96,9 @@ export class PrincipalRepository {
 
   /** The key row with its hash and owner, for authentication. */
   async keyForAuth(keyId: string): Promise<{ key: ApiKeyRecord; hash: string; principal: Principal } | undefined> {
-    const rows: Array<KeyRow & { p_id: string; p_name: string; p_type: 'user' | 'service'; p_roles: Role[]; p_created_at: Date; p_created_by: string; p_disabled_at: Date | null }> =
+    const rows: Array<KeyRow & { p_id: string; p_name: string; p_type: 'user' | 'service'; p_roles: Role[]; p_scopes: string[]; p_created_at: Date; p_created_by: string; p_disabled_at: Date | null }> =
       await this.db.query(
-        `SELECT k.*, p.id AS p_id, p.name AS p_name, p.type AS p_type, p.roles AS p_roles, p.created_at AS p_created_at, p.created_by AS p_created_by, p.disabled_at AS p_disabled_at
+        `SELECT k.*, p.id AS p_id, p.name AS p_name, p.type AS p_type, p.roles AS p_roles, p.scopes AS p_scopes, p.created_at AS p_created_at, p.created_by AS p_created_by, p.disabled_at AS p_disabled_at
          FROM api_keys k JOIN principals p ON p.id = k.principal_id WHERE k.id = $1`,
         [keyId],
       );
@@ -104,7 +107,7 @@ export class PrincipalRepository {
     return {
       key: toKey(r),
       hash: r.hash,
-      principal: toPrincipal({ id: r.p_id, name: r.p_name, type: r.p_type, roles: r.p_roles, created_at: r.p_created_at, created_by: r.p_created_by, disabled_at: r.p_disabled_at }),
+      principal: toPrincipal({ id: r.p_id, name: r.p_name, type: r.p_type, roles: r.p_roles, scopes: r.p_scopes, created_at: r.p_created_at, created_by: r.p_created_by, disabled_at: r.p_disabled_at }),
     };
   }
 

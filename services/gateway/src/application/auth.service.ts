@@ -10,6 +10,8 @@ export interface Caller {
   id: string;
   name: string;
   roles: Role[];
+  /** Repository globs the caller is limited to; empty: no repository limit. */
+  scopes: string[];
   method: 'api-key' | 'oidc';
   keyId?: string;
 }
@@ -49,7 +51,7 @@ export class AuthService {
     if (found.key.expiresAt && Date.parse(found.key.expiresAt) <= Date.now()) throw unauthenticated('expired API key', parsed.keyId);
     if (found.principal.disabledAt) throw unauthenticated('disabled principal', parsed.keyId);
     void this.principals.touchKey(parsed.keyId).catch(() => undefined);
-    return { id: found.principal.id, name: found.principal.name, roles: found.principal.roles, method: 'api-key', keyId: parsed.keyId };
+    return { id: found.principal.id, name: found.principal.name, roles: found.principal.roles, scopes: found.principal.scopes, method: 'api-key', keyId: parsed.keyId };
   }
 
   private async byJwt(token: string): Promise<Caller> {
@@ -65,7 +67,9 @@ export class AuthService {
     const roles = [...new Set(list.filter((r): r is string => typeof r === 'string').filter(isRole))];
     const sub = String(claims.sub);
     const name = typeof claims.preferred_username === 'string' ? claims.preferred_username : typeof claims.email === 'string' ? claims.email : sub;
-    return { id: `oidc:${sub}`, name, roles, method: 'oidc' };
+    const scopeClaim = claims['lazaret_scopes'];
+    const scopes = Array.isArray(scopeClaim) ? scopeClaim.filter((x): x is string => typeof x === 'string') : [];
+    return { id: `oidc:${sub}`, name, roles, scopes, method: 'oidc' };
   }
 }
 

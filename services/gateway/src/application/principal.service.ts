@@ -15,11 +15,11 @@ export class PrincipalService {
     private readonly audit: AuditPublisher,
   ) {}
 
-  async create(caller: Caller, input: { name: string; type: 'user' | 'service'; roles: Role[] }): Promise<Principal> {
+  async create(caller: Caller, input: { name: string; type: 'user' | 'service'; roles: Role[]; scopes?: string[] }): Promise<Principal> {
     if (await this.principals.byName(input.name)) throw new DomainError('conflict', `a principal named ${input.name} exists`);
     return this.outbox.transaction('gateway create-principal', async (tx) => {
-      const p = await this.principals.insert(tx, { id: randomUUID(), name: input.name, type: input.type, roles: [...new Set(input.roles)], createdBy: caller.id });
-      await this.audit.enqueue(tx, { action: 'principal.create', actor: actorOf(caller), outcome: 'success', resource: { type: 'principal', id: p.id }, details: { name: p.name, roles: p.roles } });
+      const p = await this.principals.insert(tx, { id: randomUUID(), name: input.name, type: input.type, roles: [...new Set(input.roles)], scopes: [...new Set(input.scopes ?? [])], createdBy: caller.id });
+      await this.audit.enqueue(tx, { action: 'principal.create', actor: actorOf(caller), outcome: 'success', resource: { type: 'principal', id: p.id }, details: { name: p.name, roles: p.roles, scopes: p.scopes } });
       return p;
     });
   }
@@ -34,14 +34,14 @@ export class PrincipalService {
     return p;
   }
 
-  async update(caller: Caller, id: string, change: { roles?: Role[]; disabled?: boolean }): Promise<Principal> {
+  async update(caller: Caller, id: string, change: { roles?: Role[]; scopes?: string[]; disabled?: boolean }): Promise<Principal> {
     if (id === caller.id && (change.disabled || (change.roles && !change.roles.includes('admin') && caller.roles.includes('admin')))) {
       throw new DomainError('conflict', 'you cannot disable yourself or remove your own admin role');
     }
     return this.outbox.transaction('gateway update-principal', async (tx) => {
-      const p = await this.principals.update(tx, id, { roles: change.roles && [...new Set(change.roles)], disabled: change.disabled });
+      const p = await this.principals.update(tx, id, { roles: change.roles && [...new Set(change.roles)], scopes: change.scopes && [...new Set(change.scopes)], disabled: change.disabled });
       if (!p) throw new DomainError('not-found', `no principal ${id}`);
-      await this.audit.enqueue(tx, { action: 'principal.update', actor: actorOf(caller), outcome: 'success', resource: { type: 'principal', id }, details: { roles: p.roles, disabled: p.disabledAt !== null } });
+      await this.audit.enqueue(tx, { action: 'principal.update', actor: actorOf(caller), outcome: 'success', resource: { type: 'principal', id }, details: { roles: p.roles, scopes: p.scopes, disabled: p.disabledAt !== null } });
       return p;
     });
   }
@@ -86,7 +86,7 @@ export class PrincipalService {
       await tx.query("SELECT pg_advisory_xact_lock(hashtext('lazaret-bootstrap-admin'))");
       let admin = await this.principals.byName(BOOTSTRAP_PRINCIPAL, tx);
       if (!admin) {
-        admin = await this.principals.insert(tx, { id: randomUUID(), name: BOOTSTRAP_PRINCIPAL, type: 'user', roles: ['admin'], createdBy: 'gateway' });
+        admin = await this.principals.insert(tx, { id: randomUUID(), name: BOOTSTRAP_PRINCIPAL, type: 'user', roles: ['admin'], scopes: [], createdBy: 'gateway' });
         await this.audit.enqueue(tx, { action: 'principal.create', actor: system, outcome: 'success', resource: { type: 'principal', id: admin.id }, details: { name: admin.name, bootstrap: true } });
       }
       const existing = await this.principals.keyForAuth(parsed.keyId);

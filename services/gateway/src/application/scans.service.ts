@@ -4,15 +4,18 @@ import { GetSbomChunkV1, GetScanV1, GetSubmissionV1, ListPackagesV1, SubmitImage
 import { DomainError, isDomainError, type AuditPublisher, type ServiceClient } from '@lazaret/platform';
 import type { UploadStore } from '../adapters/upload.store';
 import { actorOf, type Caller } from './auth.service';
+import type { RepositoryAccessService } from './repository-access.service';
 
 /** Scans are ingest's (submission) and scanning's (everything after): the gateway joins them. */
 export class ScansService {
   constructor(
     private readonly client: ServiceClient,
     private readonly audit: AuditPublisher,
+    private readonly access: RepositoryAccessService,
   ) {}
 
   async submit(caller: Caller, reference: string, platform: string, insecure: boolean): Promise<ScanView> {
+    await this.access.check(caller, reference, 'scan');
     const s = await this.client.request(SubmitImageV1, { actor: actorOf(caller), source: { kind: 'registry', reference, insecure }, platform });
     return queued(s.submissionId, reference, platform, s.submittedAt);
   }

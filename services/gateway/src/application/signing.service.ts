@@ -14,10 +14,14 @@ import {
 } from '@lazaret/contracts';
 import type { ServiceClient } from '@lazaret/platform';
 import { actorOf, type Caller } from './auth.service';
+import type { RepositoryAccessService } from './repository-access.service';
 
 /** Keys, signatures, trust policy and admission are the signing service's. */
 export class SigningGatewayService {
-  constructor(private readonly client: ServiceClient) {}
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly access: RepositoryAccessService,
+  ) {}
 
   createKey(caller: Caller, name: string, algorithm: 'ecdsa-p256' | 'ed25519') {
     return this.client.request(CreateKeyV1, { actor: actorOf(caller), name, algorithm });
@@ -37,13 +41,16 @@ export class SigningGatewayService {
   setCredentials(caller: Caller, registry: string, username: string, password: string) {
     return this.client.request(SetRegistryCredentialsV1, { actor: actorOf(caller), registry, username, password });
   }
-  sign(caller: Caller, reference: string, keyName: string | undefined, insecure: boolean) {
+  async sign(caller: Caller, reference: string, keyName: string | undefined, insecure: boolean) {
+    await this.access.check(caller, reference, 'sign');
     return this.client.request(SignImageV1, { actor: actorOf(caller), reference, insecure, ...(keyName ? { keyName } : {}) }, { timeoutMs: 60_000 });
   }
-  attest(caller: Caller, reference: string, type: 'sbom' | 'vuln', keyName: string | undefined, insecure: boolean) {
+  async attest(caller: Caller, reference: string, type: 'sbom' | 'vuln', keyName: string | undefined, insecure: boolean) {
+    await this.access.check(caller, reference, 'attest');
     return this.client.request(AttestImageV1, { actor: actorOf(caller), reference, type, insecure, ...(keyName ? { keyName } : {}) }, { timeoutMs: 60_000 });
   }
-  verify(caller: Caller, reference: string, insecure: boolean) {
+  async verify(caller: Caller, reference: string, insecure: boolean) {
+    await this.access.check(caller, reference, 'verify');
     return this.client.request(VerifyImageV1, { actor: actorOf(caller), reference, insecure }, { timeoutMs: 60_000 });
   }
   putPolicy(caller: Caller, text: string) {

@@ -1,6 +1,7 @@
 import { AuditEntrySchema, AuditOutcomeSchema, HealthResponseSchema, ImageReferenceSchema, PlatformSchema, SubmissionSchema } from '@lazaret/contracts';
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles';
+import { SCOPE_PATTERN } from '../../domain/repository-scope';
 
 export const RoleSchema = z.enum(ROLES);
 export const IdParams = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });
@@ -12,6 +13,7 @@ export const PrincipalSchema = z.strictObject({
   name: z.string(),
   type: z.enum(['user', 'service']),
   roles: z.array(RoleSchema),
+  scopes: z.array(z.string()),
   createdAt: z.string(),
   createdBy: z.string(),
   disabledAt: z.string().nullable(),
@@ -21,11 +23,16 @@ export const CreatePrincipalBody = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._@-]{1,62}$/, 'must be 2-63 of a-z 0-9 . _ @ - starting with a letter or digit'),
   type: z.enum(['user', 'service']).default('user'),
   roles: z.array(RoleSchema).min(1, 'give at least one role').max(4),
+  scopes: z.array(z.string().regex(SCOPE_PATTERN, 'a repository pattern like registry.example.com/team/** or registry.example.com/team/*')).max(100).default([]),
 });
 
 export const UpdatePrincipalBody = z
-  .strictObject({ roles: z.array(RoleSchema).min(1).max(4).optional(), disabled: z.boolean().optional() })
-  .refine((b) => b.roles !== undefined || b.disabled !== undefined, 'give roles or disabled');
+  .strictObject({
+    roles: z.array(RoleSchema).min(1).max(4).optional(),
+    scopes: z.array(z.string().regex(SCOPE_PATTERN, 'a repository pattern like registry.example.com/team/**')).max(100).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => b.roles !== undefined || b.disabled !== undefined || b.scopes !== undefined, 'give roles, scopes or disabled');
 
 export const PageQuery = z.strictObject({ limit: pageNumber(50, 500).pipe(z.number().min(1)), offset: pageNumber(0, 1_000_000) });
 
@@ -46,7 +53,7 @@ export const CreateApiKeyBody = z.strictObject({
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string().describe('The API key. Shown only in this response; store it now.') });
 
-export const MeSchema = z.strictObject({ id: z.string(), name: z.string(), roles: z.array(RoleSchema), method: z.enum(['api-key', 'oidc']), keyId: z.string().optional() });
+export const MeSchema = z.strictObject({ id: z.string(), name: z.string(), roles: z.array(RoleSchema), scopes: z.array(z.string()), method: z.enum(['api-key', 'oidc']), keyId: z.string().optional() });
 
 export const StatusSchema = z.strictObject({
   status: z.enum(['ok', 'degraded', 'down']),
