@@ -272,6 +272,33 @@ describe.skipIf(tools.skip)('lazaret keygen, sign, attest and verify against a r
     expect(pubAsKey.err[0]).toMatch(/^lazaret: invalid-key: /);
   });
 
+  it('uses registry credentials (env) for a password-protected registry, for signing, attesting and verifying', async () => {
+    const user = { username: 'signer', password: 'p4ss word:with colon' };
+    const basic = await startRegistry({ auth: { basic: user } });
+    try {
+      const fx = await ensureBusyboxFixture();
+      await pushToRegistry(basic, fx.ociLayoutDir, fx.tag, 'team/private:1');
+      const privateRef = `${basic.host}/team/private:1`;
+      const denied = await lazaret(['sign', privateRef, '--key', `${keyPrefix}.key`, '--insecure'], env);
+      expect(denied.code).toBe(2);
+      expect(denied.err).toHaveLength(1);
+      expect(denied.err[0]).toMatch(/^lazaret: unauthorized: /);
+      const creds = { ...env, LAZARET_REGISTRY_USERNAME: user.username, LAZARET_REGISTRY_PASSWORD: user.password };
+      const signed = await lazaret(['sign', privateRef, '--key', `${keyPrefix}.key`, '--insecure'], creds);
+      expect(signed.code, signed.err.join('\n')).toBe(0);
+      const attested = await lazaret(['attest', privateRef, '--type', 'sbom', '--key', `${keyPrefix}.key`, '--insecure'], creds);
+      expect(attested.code, attested.err.join('\n')).toBe(0);
+      // A docker config.json works as well as the environment.
+      const dockerConfig = join(dir, 'docker');
+      mkdirSync(dockerConfig, { recursive: true });
+      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [basic.host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } }));
+      const verified = await lazaret(['verify', privateRef, '--key', `${keyPrefix}.pub`, '--type', 'sbom', '--insecure'], { ...env, DOCKER_CONFIG: dockerConfig });
+      expect(verified.code, verified.out + verified.err.join('\n')).toBe(0);
+    } finally {
+      await basic.stop();
+    }
+  });
+
   it('as a child process (bin/lazaret.js on the built dist): keygen and sign with --password-stdin, verify exit codes', async () => {
     execFileSync('npx', ['nx', 'run', '@lazaret/cli:build', '--outputStyle=static'], {
       cwd: ROOT,
