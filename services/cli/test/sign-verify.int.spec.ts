@@ -14,7 +14,7 @@ import { run } from '../src/main';
 import { ensureBusyboxFixture, pushToRegistry, startRegistry, type RunningRegistry } from '../../../libs/scanner/test/fixtures';
 
 const exec = promisify(execFile);
-const TOOLS = ['skopeo', 'umoci', 'docker-registry', 'busybox', 'openssl'];
+const TOOLS = ['skopeo', 'umoci', 'docker-registry', 'htpasswd', 'busybox', 'openssl'];
 const tools = checkTools(...TOOLS);
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'services', 'cli', 'bin', 'lazaret.js');
