@@ -6,6 +6,7 @@
  * ALERTS stream, and through the gateway's /api/v1/alerts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AlertRaisedV1, AuditRecordedV1, auditSubject, createEnvelope, GetAlertV1, ListAlertsV1, type Alert, type AlertView, type AuditRecord, type RequestOf } from '@lazaret/contracts';
 import { ServiceClient } from '@lazaret/platform';
@@ -364,5 +365,62 @@ describe.skipIf(tools.skip)('access monitoring: detection rules over the audit t
     const developer = await keyFor('dev-one', ['developer']);
     expect((await api('/alerts', { key: developer })).status).toBe(403);
     expect((await api(`/alerts/${id}`, { key: developer })).status).toBe(403);
+  });
+});
+
+describe.skipIf(tools.skip)('access monitoring under the least-privilege NATS identities of infra/nats', () => {
+  const IDENTITIES = ['GATEWAY', 'INGEST', 'SCANNING', 'SIGNING', 'CORRELATION', 'AUDIT', 'QUARANTINE', 'AGENT_DEMO', 'SYS'];
+  // nats-server reads $VARIABLE values as config tokens: a password must start with a letter.
+  const passwords = Object.fromEntries(IDENTITIES.map((id) => [`LAZARET_NATS_PASSWORD_${id}`, `p${randomBytes(18).toString('hex')}`]));
+  let lpNats: NatsServerHandle;
+  let lpDatabase: TestDatabase;
+  let lp: RunningPlatform;
+
+  beforeAll(async () => {
+    lpNats = await startNatsServer({ configFile: join(ROOT, 'infra', 'nats', 'nats.conf'), env: passwords });
+    lpDatabase = await createTestDatabase('lzt_access_lp');
+    lp = await startPlatform({
+      root: ROOT,
+      natsUrl: lpNats.url,
+      databaseUrl: lpDatabase.url,
+      env: ENV,
+      services: ['correlation', 'gateway'],
+      serviceEnv: (service) => ({ NATS_USER: service, NATS_PASSWORD: passwords[`LAZARET_NATS_PASSWORD_${service.toUpperCase()}`]!, NATS_INBOX_PREFIX: `_INBOX.${service}` }),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await lp?.stop();
+    await lpNats?.stop();
+    await lpDatabase?.drop();
+  });
+
+  it('consumes audit records, raises and announces an alert and answers the gateway identity, with no permission violation', async () => {
+    const wrongKey = 'lzk_000000000000_' + 'B'.repeat(43);
+    for (let i = 0; i < 6; i++) expect((await fetch(`${lp.apiUrl}/me`, { headers: { 'x-api-key': wrongKey } })).status).toBe(401);
+    // The gateway's own identity is the one allowed to ask correlation.
+    const asGateway = new ServiceClient({ servers: [lpNats.url], user: 'gateway', password: passwords.LAZARET_NATS_PASSWORD_GATEWAY, inboxPrefix: '_INBOX.gateway', name: 'access-monitoring-lp-test', defaultTimeoutMs: 5_000 });
+    await asGateway.connect();
+    try {
+      const alert = await eventually(async () => (await asGateway.request(ListAlertsV1, { ruleId: 'auth-failure-burst', limit: 10 })).items[0], { timeoutMs: 20_000, what: 'the alert' });
+      expect(alert).toMatchObject({ actor: { type: 'anonymous', id: '127.0.0.1' }, evidence: { count: 6 } });
+      expect(await asGateway.request(GetAlertV1, { alertId: alert.alertId })).toMatchObject({ alertId: alert.alertId });
+    } finally {
+      await asGateway.close();
+    }
+    // Published on ALERTS and audited: the outbox rows were sent.
+    const rows = await eventually(async () => {
+      const c = new Client({ connectionString: lpDatabase.url });
+      await c.connect();
+      try {
+        const r = (await c.query('SELECT subject, published_at FROM correlation.outbox ORDER BY created_at')).rows as Array<{ subject: string; published_at: Date | null }>;
+        return r.length >= 2 && r.every((x) => x.published_at !== null) ? r : undefined;
+      } finally {
+        await c.end();
+      }
+    }, { timeoutMs: 20_000, what: 'the outbox to be published' });
+    expect(rows.map((r) => r.subject).sort()).toEqual(['lazaret.alert.raised.v1', 'lazaret.audit.correlation.alert-raise.v1']);
+    const violations = Object.entries(lp.logs).flatMap(([service, lines]) => lines.filter((l) => /[Pp]ermissions? [Vv]iolation/.test(l)).map((l) => `${service}: ${l}`));
+    expect(violations).toEqual([]);
   });
 });
