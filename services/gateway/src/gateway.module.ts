@@ -10,6 +10,8 @@ import { PlatformStatusService } from './application/platform-status.service';
 import { PrincipalService } from './application/principal.service';
 import { ScansService } from './application/scans.service';
 import { RepositoryAccessService } from './application/repository-access.service';
+import { AlertsService } from './application/alerts.service';
+import { AlertsController } from './handlers/http/alerts.controller';
 import { VulnerabilitiesService } from './application/vulnerabilities.service';
 import { VulnerabilitiesController } from './handlers/http/vulnerabilities.controller';
 import { AdmissionController, SigningController } from './handlers/http/signing.controller';
@@ -27,7 +29,7 @@ import { UploadStore } from './adapters/upload.store';
 import { ValidationInterceptor } from './handlers/http/validation.interceptor';
 
 /** Every HTTP controller of the gateway: the route-policy test and the OpenAPI document walk this list. */
-export const GATEWAY_CONTROLLERS: Type[] = [PrincipalsController, PlatformController, ScansController, VulnerabilitiesController, SigningController, AdmissionController, DocsController];
+export const GATEWAY_CONTROLLERS: Type[] = [PrincipalsController, PlatformController, ScansController, VulnerabilitiesController, SigningController, AdmissionController, AlertsController, DocsController];
 
 type Platform = PlatformContext & { config: PlatformContext['config'] & GatewayConfig };
 
@@ -54,6 +56,7 @@ export class GatewayModule {
         { provide: AuditTrailService, useValue: new AuditTrailService(client, platform.audit) },
         { provide: ScansService, useValue: new ScansService(client, platform.audit, access) },
         { provide: UploadStore, useValue: new UploadStore(platform.nc) },
+        { provide: AlertsService, useValue: new AlertsService(client, platform.audit) },
         { provide: SigningGatewayService, useValue: new SigningGatewayService(client, access) },
         { provide: VulnerabilitiesService, useValue: new VulnerabilitiesService(client, platform.audit) },
         { provide: UPLOAD_LIMIT, useValue: cfg.LAZARET_UPLOAD_LIMIT_BYTES },
