@@ -5,7 +5,7 @@
  * authentications); alerts are read back with the correlation requests over NATS, from the
  * ALERTS stream, and through the gateway's /api/v1/alerts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AlertRaisedV1, AuditRecordedV1, auditSubject, createEnvelope, GetAlertV1, ListAlertsV1, type Alert, type AlertView, type AuditRecord, type RequestOf } from '@lazaret/contracts';
@@ -422,5 +422,23 @@ describe.skipIf(tools.skip)('access monitoring under the least-privilege NATS id
     expect(rows.map((r) => r.subject).sort()).toEqual(['lazaret.alert.raised.v1', 'lazaret.audit.correlation.alert-raise.v1']);
     const violations = Object.entries(lp.logs).flatMap(([service, lines]) => lines.filter((l) => /[Pp]ermissions? [Vv]iolation/.test(l)).map((l) => `${service}: ${l}`));
     expect(violations).toEqual([]);
+  });
+});
+
+describe('correlation with bad detection settings', () => {
+  it.each([
+    ['LAZARET_SIGNING_WINDOW', 'weekdays 9-5', /^invalid configuration: LAZARET_SIGNING_WINDOW: signing window "weekdays 9-5": /],
+    ['LAZARET_SENSITIVE_REPOSITORIES', 'payments/*', /^invalid configuration: LAZARET_SENSITIVE_REPOSITORIES: repository glob "payments\/\*" must include the registry/],
+    ['LAZARET_READ_BURST_WINDOW_SECONDS', '0', /^invalid configuration: LAZARET_READ_BURST_WINDOW_SECONDS: /],
+  ])('%s=%j stops it at once with exit 78 and one line', (name, value, message) => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'services', 'correlation', 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH, [name]: value },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(78);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
   });
 });
