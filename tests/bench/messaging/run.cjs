@@ -16,11 +16,12 @@ const { defineEvent } = require('@lazaret/contracts');
 const { z } = require('zod');
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '3' }, batch: { type: 'string', default: '256' }, window: { type: 'string', default: '512' } },
+  options: { concurrency: { type: 'string', default: '2' }, messages: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '3' }, batch: { type: 'string', default: '256' }, window: { type: 'string', default: '512' } },
 });
 const N = Number(values.messages);
 const ROUNDS = Number(values.rounds);
 const BATCH = Number(values.batch);
+const CONCURRENCY = Number(values.concurrency);
 const WINDOW = Number(values.window);
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,6 +84,7 @@ async function platformRound(round, db) {
     durable: `platform-${round}`,
     unitOfWork: new TypeOrmUnitOfWork(db),
     batchSize: BATCH,
+    concurrency: CONCURRENCY,
     handle: async () => {
       throw new Error('handleBatch is used');
     },
@@ -147,6 +149,7 @@ async function main() {
     messages: N,
     rounds: ROUNDS,
     batchSize: BATCH,
+    concurrency: CONCURRENCY,
     publishWindow: WINDOW,
     rawJetStreamMsgPerSec: Math.round(r),
     platformWithPostgresMsgPerSec: Math.round(p),

@@ -5,6 +5,8 @@ import {
   deadLetterSubject,
   STREAMS,
   subjectMatches,
+  TenantSchema,
+  UUID_V7,
   type Envelope,
   type EventContract,
   type StreamName,
@@ -54,6 +56,11 @@ export interface ConsumerSpec<C extends EventContract, Tx> {
   maxDeliver?: number;
   /** Messages handled in one transaction at most. */
   batchSize?: number;
+  /**
+   * Batches in flight at once (default 1). Above 1, messages of different batches may commit in
+   * any order: only for handlers that do not depend on order (idempotency still holds).
+   */
+  concurrency?: number;
   /** Base delay before a failed message is redelivered; doubles per delivery, capped at 60 s. */
   backoffBaseMs?: number;
   /** How long the server waits for an ack before redelivering. */
@@ -223,10 +230,14 @@ export function buildEnvelope<C extends EventContract>(
   data: z.input<C['data']>,
   options: { source: string; subject?: string; tenant?: string; id?: string },
 ): { envelope: Envelope; subject: string } {
-  const checked = contract.schema.safeParse(createEnvelope(contract, data, options));
-  if (!checked.success) {
-    throw new DomainError('validation-failed', `event ${contract.type} does not match its contract`, { issues: zodIssues(checked.error.issues) });
+  // The envelope's own fields are ours; a caller-supplied id or tenant is checked, then the data.
+  if (options.id !== undefined && !UUID_V7.test(options.id)) throw new DomainError('validation-failed', `event id ${options.id} is not a UUIDv7`);
+  if (options.tenant !== undefined && !TenantSchema.safeParse(options.tenant).success) throw new DomainError('validation-failed', `invalid tenant ${options.tenant}`);
+  const parsedData = contract.data.safeParse(data);
+  if (!parsedData.success) {
+    throw new DomainError('validation-failed', `event ${contract.type} does not match its contract`, { issues: zodIssues(parsedData.error.issues).map((i) => ({ ...i, path: `data.${i.path}` })) });
   }
+  const checked = { data: createEnvelope(contract, parsedData.data, options) };
   const subject = options.subject ?? contract.subject;
   if (!subjectMatches(contract.subject, subject)) {
     throw new DomainError('validation-failed', `subject ${subject} does not fit ${contract.subject}`);
@@ -237,7 +248,7 @@ export function buildEnvelope<C extends EventContract>(
 /** Pulls messages into batches: while one batch is in a transaction, the next accumulates. */
 class BatchWorker<C extends EventContract, Tx> {
   private readonly queue: JsMsg[] = [];
-  private wake?: () => void;
+  private waiters: Array<() => void> = [];
   private space?: () => void;
   private ended = false;
 
@@ -251,26 +262,31 @@ class BatchWorker<C extends EventContract, Tx> {
   ) {}
 
   async pump(messages: AsyncIterable<JsMsg>): Promise<void> {
-    const loop = this.loop();
+    const loops = Array.from({ length: Math.max(1, this.spec.concurrency ?? 1) }, () => this.loop());
     try {
       for await (const msg of messages) {
         this.queue.push(msg);
-        this.wake?.();
+        this.notify();
         if (this.queue.length >= this.batchSize * 4) await new Promise<void>((r) => (this.space = r));
       }
     } finally {
       this.ended = true;
-      this.wake?.();
-      await loop;
+      this.notify();
+      await Promise.all(loops);
     }
+  }
+
+  private notify(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
   }
 
   private async loop(): Promise<void> {
     for (;;) {
       if (this.queue.length === 0) {
         if (this.ended) return;
-        await new Promise<void>((r) => (this.wake = r));
-        this.wake = undefined;
+        await new Promise<void>((r) => this.waiters.push(r));
         continue;
       }
       const batch = this.queue.splice(0, this.batchSize);
