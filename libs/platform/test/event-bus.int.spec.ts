@@ -83,7 +83,7 @@ describe('EventBus on real NATS JetStream and Postgres', () => {
     ]);
   });
 
-  it('hands a whole batch to a batch handler, once per message', async () => {
+  it('hands whole batches (two in flight) to a batch handler, once per message', async () => {
     const subject = `${base}.batch`;
     const contract = testContract(stream, subject);
     const calls: number[] = [];
@@ -93,6 +93,7 @@ describe('EventBus on real NATS JetStream and Postgres', () => {
         durable: uniqueName('batch'),
         unitOfWork: new TypeOrmUnitOfWork(db),
         batchSize: 50,
+        concurrency: 2,
         handle: async () => {
           throw new Error('the batch handler is used');
         },
