@@ -244,6 +244,22 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
     expect(await decide()).toMatchObject({ uid: 'ship-1', allowed: true });
   });
 
+  it("limits a principal's reads of an image's data to its repository scopes", async () => {
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as unknown as { image: { manifestDigest: string } };
+    const digest = scan.image.manifestDigest;
+    const keyFor = async (name: string, scopes: string[]) => {
+      const p = JSON.parse((await post('/principals', { name, roles: ['developer'], scopes })).text) as { id: string };
+      return (JSON.parse((await post(`/principals/${p.id}/api-keys`, { name: 'k' })).text) as { key: string }).key;
+    };
+    const outsider = await keyFor('team-web', ['registry.example.com/web/**']);
+    const insider = await keyFor('team-base', [`${registry.host}/base/**`]);
+    const get = (key: string, path: string) => fetch(`${platform.apiUrl}${path}`, { headers: { 'x-api-key': key } }).then((r) => r.status);
+    for (const path of [`/images/${digest}/findings`, `/images/${digest}/packages`, `/images/${digest}/sbom`, `/images/${digest}/verdict`]) {
+      expect(await get(outsider, path), `outsider ${path}`).toBe(403);
+      expect(await get(insider, path), `insider ${path}`).toBe(200);
+    }
+  });
+
   it('reports a missing image as a failed scan with the registry error, and keeps going', async () => {
     const scan = (await scanToEnd(`${registry.host}/base/nothing:here`)) as unknown as { status: string; error: { code: string; message: string } };
     expect(scan.status).toBe('failed');

@@ -48,7 +48,7 @@ export { AuditQueryV1, AuditVerifyV1, AuditQueryRequest, AuditEntrySchema, type 
 export { ImageSubmittedV1, ImageSubmittedData, ImageSourceSchema, ImageReferenceSchema, PlatformSchema, type ImageSource } from './image/image-submitted.v1';
 export { SubmitImageV1, GetSubmissionV1, SubmissionSchema } from './ingest/submit-image.v1';
 export { ScanCompletedV1, ScanCompletedData, DigestSchema, ScannedImageSchema } from './scan/scan-completed.v1';
-export { GetScanV1, GetSbomChunkV1, ListPackagesV1, ScanViewSchema, ScanStatusSchema, SbomFormatSchema, PackageViewSchema, type ScanView } from './scan/scan-requests.v1';
+export { GetScanV1, GetImageV1, GetSbomChunkV1, ListPackagesV1, ScanViewSchema, ScanStatusSchema, SbomFormatSchema, PackageViewSchema, type ScanView } from './scan/scan-requests.v1';
 export {
   FindingsDetectedV1,
   ListFindingsV1,

@@ -11,7 +11,7 @@ import { HealthRequests } from './platform/health.v1';
 import { AdmissionReviewV1, AttestImageV1, CreateKeyV1, GetPolicyV1, ImportKeyV1, ListKeysV1, PutPolicyV1, RevokeKeyV1, RotateKeyV1, SetRegistryCredentialsV1, SignImageV1, VerifyImageV1 } from './signing/signing.v1';
 import { FindingsDetectedV1, GetVerdictV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, ListFindingsV1, VulnDbStatusV1 } from './finding/findings.v1';
 import { ScanCompletedV1 } from './scan/scan-completed.v1';
-import { GetSbomChunkV1, GetScanV1, ListPackagesV1 } from './scan/scan-requests.v1';
+import { GetImageV1, GetSbomChunkV1, GetScanV1, ListPackagesV1 } from './scan/scan-requests.v1';
 
 /** Every event contract, for schema snapshots and docs. Add new contracts here explicitly. */
 export const ALL_EVENTS: readonly EventContract[] = [AuditRecordedV1, DeadLetterV1, ImageSubmittedV1, ScanCompletedV1, FindingsDetectedV1, AlertRaisedV1];
@@ -25,6 +25,7 @@ export const ALL_REQUESTS: readonly RequestContract[] = [
   GetScanV1,
   GetSbomChunkV1,
   ListPackagesV1,
+  GetImageV1,
   ListFindingsV1,
   GetVerdictV1,
   GetVulnerabilityV1,

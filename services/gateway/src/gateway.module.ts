@@ -44,7 +44,7 @@ export class GatewayModule {
         ? new OidcVerifier({ issuer: cfg.LAZARET_OIDC_ISSUER, audience: cfg.LAZARET_OIDC_AUDIENCE, jwksUrl: cfg.LAZARET_OIDC_JWKS_URL })
         : undefined;
     const auth = new AuthService(repo, oidc, cfg.LAZARET_OIDC_ROLES_CLAIM);
-    const access = new RepositoryAccessService(platform.audit, cfg.LAZARET_SENSITIVE_REPOSITORIES);
+    const access = new RepositoryAccessService(platform.audit, cfg.LAZARET_SENSITIVE_REPOSITORIES, client);
     return {
       module: GatewayModule,
       controllers: GATEWAY_CONTROLLERS,
@@ -58,7 +58,7 @@ export class GatewayModule {
         { provide: UploadStore, useValue: new UploadStore(platform.nc) },
         { provide: AlertsService, useValue: new AlertsService(client, platform.audit) },
         { provide: SigningGatewayService, useValue: new SigningGatewayService(client, access) },
-        { provide: VulnerabilitiesService, useValue: new VulnerabilitiesService(client, platform.audit) },
+        { provide: VulnerabilitiesService, useValue: new VulnerabilitiesService(client, platform.audit, access) },
         { provide: UPLOAD_LIMIT, useValue: cfg.LAZARET_UPLOAD_LIMIT_BYTES },
         {
           provide: APP_GUARD,

@@ -77,3 +77,10 @@ export const ListPackagesV1 = defineRequest({
   }),
   response: z.strictObject({ total: z.number().int().nonnegative(), items: z.array(PackageViewSchema) }),
 });
+
+/** What the platform knows of a scanned image (for access checks by repository). */
+export const GetImageV1 = defineRequest({
+  subject: 'lazaret.scanning.get-image.v1',
+  request: z.strictObject({ digest: DigestSchema }),
+  response: z.strictObject({ digest: DigestSchema, reference: z.string(), platform: z.string(), packageCount: z.number().int(), scannedAt: z.string() }),
+});

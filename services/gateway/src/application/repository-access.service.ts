@@ -1,4 +1,5 @@
-import { DomainError, type AuditPublisher } from '@lazaret/platform';
+import { GetImageV1 } from '@lazaret/contracts';
+import { DomainError, isDomainError, type AuditPublisher, type ServiceClient } from '@lazaret/platform';
 import { RepositoryMatcher, repositoryOf } from '../domain/repository-scope';
 import { actorOf, type Caller } from './auth.service';
 
@@ -12,8 +13,27 @@ export class RepositoryAccessService {
   constructor(
     private readonly audit: AuditPublisher,
     sensitiveRepositories: readonly string[],
+    private readonly client?: ServiceClient,
   ) {
     this.sensitive = new RepositoryMatcher(sensitiveRepositories);
+  }
+
+  /**
+   * For routes that name an image by digest: its repository comes from what scanning recorded.
+   * Skipped (no lookup) when the caller has no scopes and no repository is sensitive.
+   */
+  async checkDigest(caller: Caller, digest: string, action: string): Promise<void> {
+    if (caller.scopes.length === 0 && this.sensitive.empty) return;
+    if (!this.client) throw new DomainError('unavailable', 'repository checks need the scanning service');
+    let reference: string;
+    try {
+      reference = (await this.client.request(GetImageV1, { digest })).reference;
+    } catch (err) {
+      // Unknown image: nothing to protect; the route itself answers not-found.
+      if (isDomainError(err) && err.code === 'not-found') return;
+      throw err;
+    }
+    await this.check(caller, reference, action);
   }
 
   async check(caller: Caller, reference: string, action: string): Promise<void> {

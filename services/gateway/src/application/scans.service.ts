@@ -44,6 +44,7 @@ export class ScansService {
   }
 
   async packages(caller: Caller, filter: RequestOf<typeof ListPackagesV1>) {
+    await this.access.checkDigest(caller, filter.digest, 'read packages of');
     const result = await this.client.request(ListPackagesV1, filter);
     await this.audit.record({ action: 'image.read-packages', actor: actorOf(caller), outcome: 'success', resource: { type: 'image', id: filter.digest } });
     return result;
@@ -54,6 +55,7 @@ export class ScansService {
    * message); the SHA-256 of what was sent is checked against the stored one at the end.
    */
   async sbom(caller: Caller, digest: string, format: 'cyclonedx' | 'spdx'): Promise<{ contentType: string; totalBytes: number; sha256: string; body: Readable }> {
+    await this.access.checkDigest(caller, digest, 'read the SBOM of');
     const first = await this.client.request(GetSbomChunkV1, { digest, format, offset: 0 });
     await this.audit.record({ action: 'image.read-sbom', actor: actorOf(caller), outcome: 'success', resource: { type: 'image', id: digest }, details: { format } });
     const client = this.client;

@@ -3,21 +3,25 @@ import { GetVerdictV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, Li
 import type { AuditPublisher, ServiceClient } from '@lazaret/platform';
 import type { UploadStore } from '../adapters/upload.store';
 import { actorOf, type Caller } from './auth.service';
+import type { RepositoryAccessService } from './repository-access.service';
 
 /** Findings, verdicts and the vulnerability database are scanning's; reads of findings are audited. */
 export class VulnerabilitiesService {
   constructor(
     private readonly client: ServiceClient,
     private readonly audit: AuditPublisher,
+    private readonly access: RepositoryAccessService,
   ) {}
 
   async findings(caller: Caller, filter: RequestOf<typeof ListFindingsV1>) {
+    await this.access.checkDigest(caller, filter.digest, 'read findings of');
     const result = await this.client.request(ListFindingsV1, filter);
     await this.audit.record({ action: 'image.read-findings', actor: actorOf(caller), outcome: 'success', resource: { type: 'image', id: filter.digest }, details: { returned: result.items.length } });
     return result;
   }
 
-  verdict(digest: string) {
+  async verdict(caller: Caller, digest: string) {
+    await this.access.checkDigest(caller, digest, 'read the verdict of');
     return this.client.request(GetVerdictV1, { digest });
   }
 

@@ -222,6 +222,15 @@ export class ScanRepository {
     };
   }
 
+  async image(digest: string): Promise<{ digest: string; reference: string; platform: string; packageCount: number; scannedAt: string } | undefined> {
+    const rows: Array<{ manifest_digest: string; reference: string; platform: string; package_count: number; scanned_at: Date }> = await this.db.query(
+      'SELECT manifest_digest, reference, platform, package_count, scanned_at FROM images WHERE manifest_digest = $1',
+      [digest],
+    );
+    const r = rows[0];
+    return r && { digest: r.manifest_digest, reference: r.reference, platform: r.platform, packageCount: r.package_count, scannedAt: r.scanned_at.toISOString() };
+  }
+
   async imageExists(digest: string): Promise<boolean> {
     return ((await this.db.query('SELECT 1 FROM images WHERE manifest_digest = $1', [digest])) as unknown[]).length > 0;
   }

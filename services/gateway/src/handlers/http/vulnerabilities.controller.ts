@@ -63,8 +63,8 @@ export class VulnerabilitiesController {
 
   @Get('images/:digest/verdict')
   @Route({ summary: "An image's verdict against the vulnerability policy", tags: ['findings'], access: IMAGE_READERS, params: DigestParams, response: VerdictSchema })
-  verdict(@Param() params: z.output<typeof DigestParams>) {
-    return this.vulns.verdict(params.digest);
+  verdict(@CurrentCaller() caller: Caller, @Param() params: z.output<typeof DigestParams>) {
+    return this.vulns.verdict(caller, params.digest);
   }
 
   @Get('vulnerabilities/:id')
