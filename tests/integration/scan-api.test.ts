@@ -260,6 +260,26 @@ describe.skipIf(tools.skip || !canBuild)('scanning images through the API', () =
     }
   });
 
+  it('lets secops approve a time-limited exception that keeps a finding from failing the verdict', async () => {
+    const scan = (await scanToEnd(`${registry.host}/base/debian:bookworm`)) as unknown as { image: { manifestDigest: string } };
+    const digest = scan.image.manifestDigest;
+    const failing = JSON.parse((await api(`/images/${digest}/verdict`)).text) as { pass: boolean };
+    expect(failing.pass).toBe(false);
+    const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    expect((await post('/exceptions', { vulnerabilityId: 'x_LZT-TEST-2026-0001', repository: `${registry.host}/base/**`, reason: 'short', expiresAt })).status).toBe(400);
+    expect((await post('/exceptions', { vulnerabilityId: 'x_LZT-TEST-2026-0001', repository: `${registry.host}/base/**`, reason: 'compensating control: not reachable', expiresAt: new Date(Date.now() + 800 * 86_400_000).toISOString() })).status).toBe(400);
+    const approved = await post('/exceptions', { vulnerabilityId: 'x_LZT-TEST-2026-0001', repository: `${registry.host}/base/**`, reason: 'compensating control: bash is not reachable in this image', expiresAt });
+    expect(approved.status).toBe(201);
+    const exceptionId = (JSON.parse(approved.text) as { id: string }).id;
+    const passing = JSON.parse((await api(`/images/${digest}/verdict`)).text) as { pass: boolean; excepted: Array<{ id: string; exceptionId: string }> };
+    expect(passing).toMatchObject({ pass: true, excepted: [{ id: 'x_LZT-TEST-2026-0001', exceptionId }] });
+    const revoked = await fetch(`${platform.apiUrl}/exceptions/${exceptionId}`, { method: 'DELETE', headers: { 'x-api-key': platform.adminKey } });
+    expect(revoked.status).toBe(200);
+    expect((JSON.parse((await api(`/images/${digest}/verdict`)).text) as { pass: boolean }).pass).toBe(false);
+    const actions = (JSON.parse((await api('/audit?service=scanning&limit=200')).text) as { items: Array<{ record: { action: string } }> }).items.map((i) => i.record.action);
+    expect(actions).toEqual(expect.arrayContaining(['exception.approve', 'exception.revoke']));
+  });
+
   it('reports a missing image as a failed scan with the registry error, and keeps going', async () => {
     const scan = (await scanToEnd(`${registry.host}/base/nothing:here`)) as unknown as { status: string; error: { code: string; message: string } };
     expect(scan.status).toBe('failed');

@@ -45,6 +45,7 @@ export { HealthRequests, HealthResponseSchema, type HealthResponse } from './pla
 export { DeadLetterV1, DeadLetterData } from './platform/dead-letter';
 export { AuditRecordedV1, AuditRecordData, AuditOutcomeSchema, auditSubject, type AuditRecord } from './audit/audit-recorded.v1';
 export { AuditQueryV1, AuditVerifyV1, AuditQueryRequest, AuditEntrySchema, type AuditEntry } from './audit/audit-requests.v1';
+export { RepositoryMatcher, repositoryOf, repositoryPattern, SCOPE_PATTERN } from './image/repository-pattern';
 export { ImageSubmittedV1, ImageSubmittedData, ImageSourceSchema, ImageReferenceSchema, PlatformSchema, type ImageSource } from './image/image-submitted.v1';
 export { SubmitImageV1, GetSubmissionV1, SubmissionSchema } from './ingest/submit-image.v1';
 export { ScanCompletedV1, ScanCompletedData, DigestSchema, ScannedImageSchema } from './scan/scan-completed.v1';
@@ -63,6 +64,7 @@ export {
   VulnDbImportSchema,
   type FindingView,
 } from './finding/findings.v1';
+export { CreateExceptionV1, ListExceptionsV1, RevokeExceptionV1, GetVerdictV2, VulnExceptionSchema } from './finding/exceptions.v1';
 export {
   CreateKeyV1,
   ImportKeyV1,

@@ -8,6 +8,7 @@ import { ImageSubmittedV1 } from './image/image-submitted.v1';
 import { GetSubmissionV1, SubmitImageV1 } from './ingest/submit-image.v1';
 import { DeadLetterV1 } from './platform/dead-letter';
 import { HealthRequests } from './platform/health.v1';
+import { CreateExceptionV1, GetVerdictV2, ListExceptionsV1, RevokeExceptionV1 } from './finding/exceptions.v1';
 import { AdmissionReviewV1, AttestImageV1, CreateKeyV1, GetPolicyV1, ImportKeyV1, ListKeysV1, PutPolicyV1, RevokeKeyV1, RotateKeyV1, SetRegistryCredentialsV1, SignImageV1, VerifyImageV1 } from './signing/signing.v1';
 import { FindingsDetectedV1, GetVerdictV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, ListFindingsV1, VulnDbStatusV1 } from './finding/findings.v1';
 import { ScanCompletedV1 } from './scan/scan-completed.v1';
@@ -27,6 +28,10 @@ export const ALL_REQUESTS: readonly RequestContract[] = [
   ListPackagesV1,
   GetImageV1,
   ListFindingsV1,
+  CreateExceptionV1,
+  ListExceptionsV1,
+  RevokeExceptionV1,
+  GetVerdictV2,
   GetVerdictV1,
   GetVulnerabilityV1,
   ImportVulnDbV1,

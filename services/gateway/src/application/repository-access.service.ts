@@ -1,6 +1,6 @@
 import { GetImageV1 } from '@lazaret/contracts';
 import { DomainError, isDomainError, type AuditPublisher, type ServiceClient } from '@lazaret/platform';
-import { RepositoryMatcher, repositoryOf } from '../domain/repository-scope';
+import { RepositoryMatcher, repositoryOf } from '@lazaret/contracts';
 import { actorOf, type Caller } from './auth.service';
 
 /**

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { GetVerdictV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, ListFindingsV1, VulnDbStatusV1, type RequestOf } from '@lazaret/contracts';
-import type { AuditPublisher, ServiceClient } from '@lazaret/platform';
+import { CreateExceptionV1, GetVerdictV2, ListExceptionsV1, RevokeExceptionV1, GetVulnDbImportV1, GetVulnerabilityV1, ImportVulnDbV1, ListFindingsV1, VulnDbStatusV1, type RequestOf } from '@lazaret/contracts';
+import { DomainError, type AuditPublisher, type ServiceClient } from '@lazaret/platform';
 import type { UploadStore } from '../adapters/upload.store';
 import { actorOf, type Caller } from './auth.service';
 import type { RepositoryAccessService } from './repository-access.service';
@@ -22,7 +22,24 @@ export class VulnerabilitiesService {
 
   async verdict(caller: Caller, digest: string) {
     await this.access.checkDigest(caller, digest, 'read the verdict of');
-    return this.client.request(GetVerdictV1, { digest });
+    return this.client.request(GetVerdictV2, { digest });
+  }
+
+  /** Approving an exception is scoped like everything else: the pattern must sit inside the caller's scopes. */
+  async createException(caller: Caller, e: { vulnerabilityId: string; repository: string; reason: string; expiresAt: string }) {
+    if (caller.scopes.length > 0 && !caller.scopes.includes(e.repository)) {
+      await this.audit.record({ action: 'access.deny', actor: actorOf(caller), outcome: 'denied', reason: `exception for ${e.repository} is outside the principal's scopes`, resource: { type: 'repository', id: e.repository } }).catch(() => undefined);
+      throw new DomainError('forbidden', `you may approve exceptions only for your own repository scopes (${caller.scopes.join(', ')})`);
+    }
+    return this.client.request(CreateExceptionV1, { actor: actorOf(caller), ...e });
+  }
+
+  listExceptions(includeInactive: boolean) {
+    return this.client.request(ListExceptionsV1, { includeInactive });
+  }
+
+  revokeException(caller: Caller, id: string) {
+    return this.client.request(RevokeExceptionV1, { actor: actorOf(caller), id });
   }
 
   vulnerability(id: string) {

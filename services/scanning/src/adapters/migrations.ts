@@ -126,4 +126,24 @@ export class CreateVulnDb1700000000302 implements MigrationInterface {
   }
 }
 
-export const SCANNING_MIGRATIONS = [CreateScans1700000000300, CreateImages1700000000301, CreateVulnDb1700000000302];
+/** Accepted risks: a vulnerability that does not fail verdicts of matching repositories until it expires. */
+export class CreateExceptions1700000000303 implements MigrationInterface {
+  name = 'CreateExceptions1700000000303';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE vuln_exceptions (
+      id uuid PRIMARY KEY,
+      vulnerability_id text NOT NULL,
+      repository text NOT NULL,
+      reason text NOT NULL,
+      expires_at timestamptz NOT NULL,
+      created_by text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      revoked_at timestamptz
+    )`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE vuln_exceptions');
+  }
+}
+
+export const SCANNING_MIGRATIONS = [CreateScans1700000000300, CreateImages1700000000301, CreateVulnDb1700000000302, CreateExceptions1700000000303];

@@ -1,7 +1,7 @@
 import { AuditEntrySchema, AuditOutcomeSchema, HealthResponseSchema, ImageReferenceSchema, PlatformSchema, SubmissionSchema } from '@lazaret/contracts';
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles';
-import { SCOPE_PATTERN } from '../../domain/repository-scope';
+import { SCOPE_PATTERN } from '@lazaret/contracts';
 
 export const RoleSchema = z.enum(ROLES);
 export const IdParams = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { DigestSchema, FindingViewSchema, SeveritySchema, VerdictSchema, VulnDbImportSchema, VulnDbStatusV1, GetVulnerabilityV1 } from '@lazaret/contracts';
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { CreateExceptionV1, DigestSchema, FindingViewSchema, GetVerdictV2, ListExceptionsV1, SeveritySchema, VulnDbImportSchema, VulnDbStatusV1, VulnExceptionSchema, GetVulnerabilityV1 } from '@lazaret/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { z } from 'zod';
 import { UploadStore } from '../../adapters/upload.store';
 import type { Caller } from '../../application/auth.service';
@@ -28,6 +28,8 @@ const FindingsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 const VulnIdParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._-]{1,99}$/, 'a vulnerability id such as CVE-2023-4863 or GHSA-xxxx-xxxx-xxxx') });
+const ExceptionBody = CreateExceptionV1.request.omit({ actor: true });
+const ExceptionsQuery = z.strictObject({ includeInactive: z.enum(['true', 'false']).transform((v) => v === 'true').default(false) });
 const ImportQuery = z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/).optional() });
 
 @Controller('api/v1')
@@ -62,9 +64,34 @@ export class VulnerabilitiesController {
   }
 
   @Get('images/:digest/verdict')
-  @Route({ summary: "An image's verdict against the vulnerability policy", tags: ['findings'], access: IMAGE_READERS, params: DigestParams, response: VerdictSchema })
+  @Route({ summary: "An image's verdict against the vulnerability policy (findings under an active exception are listed apart)", tags: ['findings'], access: IMAGE_READERS, params: DigestParams, response: GetVerdictV2.response })
   verdict(@CurrentCaller() caller: Caller, @Param() params: z.output<typeof DigestParams>) {
     return this.vulns.verdict(caller, params.digest);
+  }
+
+  @Post('exceptions')
+  @Route({
+    summary: 'Approve an exception: a vulnerability that does not fail verdicts for matching repositories until it expires (at most a year)',
+    tags: ['findings'],
+    access: ['admin', 'secops'],
+    body: ExceptionBody,
+    response: VulnExceptionSchema,
+    status: 201,
+  })
+  approve(@CurrentCaller() caller: Caller, @Body() body: z.output<typeof ExceptionBody>) {
+    return this.vulns.createException(caller, body);
+  }
+
+  @Get('exceptions')
+  @Route({ summary: 'Vulnerability exceptions (active ones unless includeInactive=true)', tags: ['findings'], access: IMAGE_READERS, query: ExceptionsQuery, response: ListExceptionsV1.response })
+  exceptions(@Query() q: z.output<typeof ExceptionsQuery>) {
+    return this.vulns.listExceptions(q.includeInactive);
+  }
+
+  @Delete('exceptions/:id')
+  @Route({ summary: 'Revoke an exception', tags: ['findings'], access: ['admin', 'secops'], params: IdParams, response: VulnExceptionSchema })
+  revokeException(@CurrentCaller() caller: Caller, @Param() params: z.output<typeof IdParams>) {
+    return this.vulns.revokeException(caller, params.id);
   }
 
   @Get('vulnerabilities/:id')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RepositoryMatcher, repositoryOf, SCOPE_PATTERN } from './repository-scope';
+import { RepositoryMatcher, repositoryOf, SCOPE_PATTERN } from './repository-pattern';
 
 describe('repositoryOf', () => {
   it.each([
