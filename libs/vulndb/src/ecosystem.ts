@@ -1,4 +1,4 @@
-import type { OsRelease, Package } from '@lazaret/scanner';
+import { ecosystemName, type OsRelease, type Package } from '@lazaret/scanner';
 
 /**
  * How advisories and packages meet: both sides are reduced to an `(ecosystem key, name key)`
@@ -129,20 +129,8 @@ const LANGUAGE_ECOSYSTEM: Partial<Record<Package['type'], string>> = {
   composer: 'Packagist',
 };
 
-/** The advisory-side name of a language package (`@scope/name`, `group:artifact`, `module/path`). */
-function languageName(pkg: Package): string {
-  if (!pkg.namespace) return pkg.name;
-  switch (pkg.type) {
-    case 'npm':
-    case 'golang':
-    case 'composer':
-      return `${pkg.namespace}/${pkg.name}`;
-    case 'maven':
-      return `${pkg.namespace}:${pkg.name}`;
-    default:
-      return pkg.name;
-  }
-}
+/** The advisory-side name of a language package: the scanner's own spelling of it. */
+const languageName = (pkg: Package): string => ecosystemName(pkg);
 
 /**
  * How one package is looked up, or a reason it cannot be (`no-distro-release`: an OS package on
