@@ -136,10 +136,11 @@ function identity(user, kind, spec) {
   }
   for (const c of spec.consumers) publish.push(...consumerSubjects(c));
   for (const p of spec.provisions ?? []) publish.push(...provisionSubjects(p));
-  for (const svc of spec.calls) publish.push(`lazaret.${svc}.*.v1`);
+  // Any major version of the owner's requests (v1 and v2 run side by side): four tokens, never an audit record (five).
+  for (const svc of spec.calls) publish.push(`lazaret.${svc}.*.*`);
   publish.push(...spec.publish);
   const subscribe = [`${inboxPrefix(user)}.>`];
-  if (spec.answers) subscribe.push(`lazaret.${user}.*.v1`);
+  if (spec.answers) subscribe.push(`lazaret.${user}.*.*`);
   for (const c of spec.consumers) if (c.deliver) subscribe.push(c.deliver);
   subscribe.push(...spec.subscribe);
   return {
