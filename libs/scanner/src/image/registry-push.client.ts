@@ -2,7 +2,7 @@ import { digestOf, isDigest, parseDigest, sha256Digest } from './digest';
 import { normaliseAuthKey, type CredentialStore, type RegistryCredentials } from './docker-config';
 import { ImageError } from './errors';
 import { DEFAULT_LIMITS } from './limits';
-import { parseWwwAuthenticate, type FetchLike } from './registry.client';
+import { basicAuth, errorDetail, isAbort, parseWwwAuthenticate, readBodyCapped, type FetchLike } from './registry.client';
 import { apiHost } from './reference';
 
 /**
@@ -94,10 +94,6 @@ function checkReference(reference: string): void {
   }
 }
 
-function isAbort(err: unknown): boolean {
-  const name = (err as { name?: string }).name;
-  return name === 'AbortError' || name === 'TimeoutError';
-}
 
 export class RegistryPushClient {
   readonly registry: string;
@@ -429,47 +425,12 @@ export class RegistryPushClient {
       await discard(res);
       throw new ImageError(code, `${what} is ${length} bytes, more than the limit of ${maxBytes}`);
     }
-    if (!res.body) return Buffer.alloc(0);
-    const reader = res.body.getReader();
-    const parts: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch (err) {
-        if (isAbort(err)) throw new ImageError('timeout', `${what}: body not received within ${this.timeoutMs} ms`, { cause: err });
-        throw new ImageError('network-error', `${what}: ${(err as Error).message}`, { cause: err });
-      }
-      if (chunk.done) break;
-      total += chunk.value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new ImageError(code, `${what} is larger than the limit of ${maxBytes} bytes`);
-      }
-      parts.push(Buffer.from(chunk.value));
-    }
-    return Buffer.concat(parts, total);
+    return readBodyCapped(res, maxBytes, what, this.timeoutMs, code);
   }
 }
 
 async function discard(res: Response): Promise<void> {
   await res.body?.cancel().catch(() => undefined);
-}
-
-function basicAuth(c: RegistryCredentials): string {
-  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
-}
-
-function errorDetail(body: Buffer): string {
-  try {
-    const doc = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
-    const first = doc.errors?.[0];
-    if (first && typeof first.code === 'string') return ` (${first.code}${typeof first.message === 'string' ? `: ${first.message.slice(0, 200)}` : ''})`;
-  } catch {
-    // not JSON
-  }
-  return '';
 }
 
 /** The manifest's own `mediaType` wins over the Content-Type header (registries differ). */

@@ -38,7 +38,7 @@ export interface RegistryClientOptions {
   userAgent?: string;
 }
 
-function isAbort(err: unknown): boolean {
+export function isAbort(err: unknown): boolean {
   const name = (err as { name?: string }).name;
   return name === 'AbortError' || name === 'TimeoutError';
 }
@@ -233,11 +233,11 @@ export class RegistryClient {
   }
 }
 
-function basicAuth(c: RegistryCredentials): string {
+export function basicAuth(c: RegistryCredentials): string {
   return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 }
 
-function errorDetail(body: Buffer): string {
+export function errorDetail(body: Buffer): string {
   try {
     const doc = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
     const first = doc.errors?.[0];
@@ -249,7 +249,7 @@ function errorDetail(body: Buffer): string {
 }
 
 /** Reads a response body with a byte cap and a deadline. */
-async function readBodyCapped(
+export async function readBodyCapped(
   res: Response,
   maxBytes: number,
   what: string,
